@@ -1,0 +1,783 @@
+"""The nouns of the knowledge base: tracks, initiatives, institutions, people, statistics,
+sources, the citations that tie them to sources, and the topics and countries used as facets.
+
+Every record has a slug (its natural key, used by the fixtures and the URLs), a published flag
+that all public reads go through (`.published()`), and a history of every change.
+"""
+
+import uuid
+from functools import reduce
+from operator import or_
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from . import partial_dates
+from .partial_dates import PartialDateField
+
+
+def choice_constraint(field, choices, name, allow_blank=False):
+    """A CheckConstraint that keeps `field` within `choices`, whatever door the data comes in by."""
+    values = list(choices.values) + ([""] if allow_blank else [])
+    return models.CheckConstraint(condition=Q(**{f"{field}__in": values}), name=name)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shared behaviour
+
+
+class RecordQuerySet(models.QuerySet):
+    def published(self):
+        """The records a reader may see. Every public read starts here."""
+        return self.filter(is_published=True)
+
+
+class SlugManager(models.Manager.from_queryset(RecordQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Record(models.Model):
+    """Fields every curated record has."""
+
+    slug = models.SlugField(
+        max_length=120,
+        unique=True,
+        help_text="The record's address in URLs and fixtures: lowercase words joined by hyphens.",
+    )
+    is_published = models.BooleanField(
+        "published",
+        default=False,
+        help_text="Drafts are hidden from every public page, search, export and count.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+# ---------------------------------------------------------------------------------------------
+# Controlled vocabularies
+
+
+class Country(Record):
+    name = models.CharField(max_length=120, unique=True, help_text="The country's usual English name.")
+    other_names = models.TextField(
+        blank=True, help_text="Other names or historical names, one per line (e.g. Soviet Union)."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "countries"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:country", args=[self.slug])
+
+
+class Topic(Record):
+    name = models.CharField(max_length=120, unique=True, help_text="A subject, as the source names it.")
+    description = models.TextField(blank=True, help_text="What the topic covers, if the name is not enough.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:topic", args=[self.slug])
+
+
+# ---------------------------------------------------------------------------------------------
+# People and institutions
+
+
+class InstitutionKind(models.TextChoices):
+    UNIVERSITY = "university", "University"
+    COLLEGE = "college", "College or school"
+    FOUNDATION = "foundation", "Foundation"
+    THINK_TANK = "think_tank", "Think tank or research institute"
+    GOVERNMENT_BODY = "government_body", "Government body"
+    EMBASSY = "embassy", "Embassy"
+    NGO = "ngo", "Non-governmental organization"
+    SPACE_AGENCY = "space_agency", "Space agency"
+    PUBLISHER = "publisher", "Publisher or news organization"
+    COMPANY = "company", "Company"
+    OTHER = "other", "Other"
+
+
+class Institution(Record):
+    name = models.CharField(max_length=200, unique=True, help_text="The name as the source spells it.")
+    acronym = models.CharField(max_length=30, blank=True, help_text="e.g. MIT, CSIS, HSE.")
+    other_names = models.TextField(
+        blank=True,
+        help_text="Corrected, full or translated names, one per line. Searched like the name.",
+    )
+    kind = models.CharField(
+        max_length=20, choices=InstitutionKind.choices, help_text="What sort of body it is."
+    )
+    country = models.ForeignKey(
+        Country,
+        # A country is a shared vocabulary entry: refuse to delete one that is still in use.
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="institutions",
+        help_text="Where it is based, if the source says.",
+    )
+    city = models.CharField(max_length=120, blank=True, help_text="Where it is based, if the source says.")
+    parent = models.ForeignKey(
+        "self",
+        # Deleting a university keeps its colleges as records of their own.
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="children",
+        help_text="The body it belongs to (a college inside a university).",
+    )
+    description = models.TextField(blank=True, help_text="What the sources say it is and does.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [choice_constraint("kind", InstitutionKind, "institution_kind_valid")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:institution", args=[self.slug])
+
+
+class Person(Record):
+    name = models.CharField(max_length=200, help_text="The name as the source spells it.")
+    other_names = models.TextField(blank=True, help_text="Other spellings or transliterations, one per line.")
+    description = models.TextField(
+        blank=True, help_text="Who they are, in a sentence, as the sources describe them."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:person", args=[self.slug])
+
+
+class AffiliationManager(models.Manager):
+    def get_by_natural_key(self, person, institution, title):
+        return self.get(person__slug=person, institution__slug=institution, title=title)
+
+
+class Affiliation(models.Model):
+    """A person's place at an institution: a post, a degree, a membership."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="affiliations", help_text="Who."
+    )
+    institution = models.ForeignKey(
+        Institution,
+        # An institution with people attached must be detached by hand before it can go.
+        on_delete=models.PROTECT,
+        related_name="affiliations",
+        help_text="Where.",
+    )
+    title = models.CharField(
+        max_length=200,
+        help_text="The title or role as the source gives it (e.g. PhD candidate, expert, ambassador).",
+    )
+    start = PartialDateField(help_text="When it began, as precise as the source: 1960, 2016-03.")
+    end = PartialDateField(help_text="When it ended, if it did and the source says.")
+    history = HistoricalRecords()
+
+    objects = AffiliationManager()
+
+    class Meta:
+        ordering = ["person__name", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "institution", "title"], name="affiliation_unique"),
+            models.CheckConstraint(
+                condition=partial_dates.well_formed("start") & partial_dates.well_formed("end"),
+                name="affiliation_dates_well_formed",
+            ),
+            models.CheckConstraint(
+                condition=partial_dates.in_order("start", "end"), name="affiliation_end_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.title}, {self.institution}"
+
+    def natural_key(self):
+        return (self.person.slug, self.institution.slug, self.title)
+
+    natural_key.dependencies = ["programs.person", "programs.institution"]
+
+    @property
+    def is_published(self):
+        return self.person.is_published and self.institution.is_published
+
+    @property
+    def span(self):
+        return partial_dates.display_span(self.start, self.end)
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+
+
+class SourceKind(models.TextChoices):
+    NEWS_ANALYSIS = "news_analysis", "News analysis"
+    ARTICLE = "article", "Magazine or journal article"
+    REPORT = "report", "Report"
+    CENSUS = "census", "Census or survey"
+    WEBSITE = "website", "Web page"
+    OTHER = "other", "Other"
+
+
+class Source(Record):
+    title = models.CharField(
+        max_length=300,
+        help_text="The title as published; if the source names none, a plain description in brackets.",
+    )
+    kind = models.CharField(max_length=20, choices=SourceKind.choices, help_text="What sort of document.")
+    publisher = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,  # a publisher with sources on record cannot vanish silently
+        null=True,
+        blank=True,
+        related_name="published_sources",
+        help_text="Who published or issued it.",
+    )
+    authors = models.ManyToManyField(
+        Person, blank=True, related_name="authored_sources", help_text="Its authors, if named."
+    )
+    date = PartialDateField(help_text="Publication date, as precise as known: 2004, 2016-11-05.")
+    url = models.URLField(
+        "URL",
+        max_length=500,
+        blank=True,
+        help_text="Only an address the source itself gives. Never guess one.",
+    )
+    description = models.TextField(blank=True, help_text="What the document is and covers.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-date", "title"]
+        constraints = [
+            choice_constraint("kind", SourceKind, "source_kind_valid"),
+            models.CheckConstraint(
+                condition=partial_dates.well_formed("date"), name="source_date_well_formed"
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("programs:source", args=[self.slug])
+
+    @property
+    def date_display(self):
+        return partial_dates.display(self.date)
+
+
+# ---------------------------------------------------------------------------------------------
+# Tracks and initiatives
+
+
+class Track(Record):
+    name = models.CharField(max_length=60, unique=True, help_text="Track I, Track 1.5 or Track II.")
+    rank = models.PositiveSmallIntegerField(
+        default=0, help_text="Position in lists: official first, unofficial last."
+    )
+    definition = models.TextField(help_text="What the sources say the track is.")
+    origin = models.TextField(
+        blank=True, help_text="Where the term or practice comes from, as the sources tell it."
+    )
+    origin_date = PartialDateField(help_text="When the term or practice appeared: 1960s, 1981.")
+    coined_by = models.ManyToManyField(
+        Person, blank=True, related_name="coined_tracks", help_text="Who introduced the term."
+    )
+    coined_in = models.ForeignKey(
+        Source,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="coined_tracks",
+        help_text="The document in which the term was introduced.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["rank", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=partial_dates.well_formed("origin_date"), name="track_origin_date_well_formed"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:track", args=[self.slug])
+
+
+class InitiativeKind(models.TextChoices):
+    DIALOGUE = "dialogue", "Dialogue"
+    CONFERENCE_SERIES = "conference_series", "Conference series"
+    EXCHANGE = "exchange", "Exchange"
+    PARTNERSHIP = "partnership", "Partnership"
+    FORUM = "forum", "Forum"
+    ACCELERATOR = "accelerator", "Accelerator"
+    CONSORTIUM = "consortium", "Consortium"
+    GOVERNMENT_PROGRAM = "government_program", "Government program"
+    PROGRAM = "program", "Program"
+
+
+class InitiativeStatus(models.TextChoices):
+    ONGOING = "ongoing", "Ongoing"
+    ENDED = "ended", "Ended"
+    UNKNOWN = "unknown", "Unknown"
+
+
+class Frequency(models.TextChoices):
+    ANNUAL = "annual", "Annual"
+    TWICE_YEARLY = "twice_yearly", "Twice a year"
+    IRREGULAR = "irregular", "Irregular"
+
+
+class Initiative(Record):
+    name = models.CharField(max_length=200, unique=True, help_text="The name as the source spells it.")
+    other_names = models.TextField(blank=True, help_text="Other names or spellings, one per line.")
+    kind = models.CharField(
+        max_length=30, choices=InitiativeKind.choices, help_text="What sort of initiative."
+    )
+    tracks = models.ManyToManyField(
+        Track, blank=True, related_name="initiatives", help_text="The track or tracks it belongs to."
+    )
+    summary = models.CharField(max_length=300, help_text="One sentence shown in lists and search results.")
+    description = models.TextField(blank=True, help_text="What the sources say it does, who takes part, how.")
+    start = PartialDateField(
+        help_text="When it began, as precise as the source: 1960, 2016-03. Empty if unknown."
+    )
+    end = PartialDateField(help_text="When it ended, if the source says it did.")
+    status = models.CharField(
+        max_length=10,
+        choices=InitiativeStatus.choices,
+        default=InitiativeStatus.UNKNOWN,
+        help_text="Ongoing or ended only when a source says so.",
+    )
+    frequency = models.CharField(
+        max_length=20,
+        choices=Frequency.choices,
+        blank=True,
+        help_text="How often it meets, if the source says.",
+    )
+    places = models.CharField(
+        max_length=300, blank=True, help_text="Where it meets or works, as the source names the places."
+    )
+    countries = models.ManyToManyField(
+        Country, blank=True, related_name="initiatives", help_text="Countries it brings together or works in."
+    )
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="initiatives", help_text="What it works on."
+    )
+    institutions = models.ManyToManyField(
+        Institution, through="InitiativeInstitution", related_name="initiatives", blank=True
+    )
+    people = models.ManyToManyField(
+        Person, through="InitiativePerson", related_name="initiatives", blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            choice_constraint("kind", InitiativeKind, "initiative_kind_valid"),
+            choice_constraint("status", InitiativeStatus, "initiative_status_valid"),
+            choice_constraint("frequency", Frequency, "initiative_frequency_valid", allow_blank=True),
+            models.CheckConstraint(
+                condition=partial_dates.well_formed("start") & partial_dates.well_formed("end"),
+                name="initiative_dates_well_formed",
+            ),
+            models.CheckConstraint(
+                condition=partial_dates.in_order("start", "end"), name="initiative_end_after_start"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("programs:initiative", args=[self.slug])
+
+    @property
+    def start_year(self):
+        return partial_dates.year_of(self.start)
+
+    @property
+    def span(self):
+        return partial_dates.display_span(self.start, self.end)
+
+
+class Role(models.TextChoices):
+    """How an institution or a person takes part in an initiative."""
+
+    ORGANIZER = "organizer", "Organizer"
+    HOST = "host", "Host"
+    PARTNER = "partner", "Partner"
+    FUNDER = "funder", "Funder"
+    MEMBER = "member", "Member"
+    PARTICIPANT = "participant", "Participant"
+    FOUNDER = "founder", "Founder"
+    SUBJECT = "subject", "Studied or reported on it"
+
+
+class ParticipationManager(models.Manager):
+    """Looks a join record up by its parents' slugs and its role."""
+
+    def get_by_natural_key(self, initiative, other, role):
+        return self.get(
+            **{"initiative__slug": initiative, f"{self.model.other_field}__slug": other, "role": role}
+        )
+
+
+class InitiativeInstitution(models.Model):
+    """An institution's part in an initiative, with its role."""
+
+    other_field = "institution"
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="institution_roles")
+    institution = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,  # an institution with roles on record is detached by hand first
+        related_name="initiative_roles",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, help_text="Its part in the initiative.")
+    note = models.CharField(max_length=300, blank=True, help_text="Detail the source gives about this role.")
+    history = HistoricalRecords()
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["initiative__name", "role", "institution__name"]
+        verbose_name = "institution of an initiative"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "institution", "role"], name="initiativeinstitution_unique"
+            ),
+            choice_constraint("role", Role, "initiativeinstitution_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.institution} — {self.get_role_display().lower()} of {self.initiative}"
+
+    def natural_key(self):
+        return (self.initiative.slug, self.institution.slug, self.role)
+
+    natural_key.dependencies = ["programs.initiative", "programs.institution"]
+
+
+class InitiativePerson(models.Model):
+    """A person's part in an initiative, with their role."""
+
+    other_field = "person"
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="person_roles")
+    person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,  # a person with roles on record is detached by hand first
+        related_name="initiative_roles",
+    )
+    role = models.CharField(max_length=20, choices=Role.choices, help_text="Their part in the initiative.")
+    note = models.CharField(max_length=300, blank=True, help_text="Detail the source gives about this role.")
+    history = HistoricalRecords()
+
+    objects = ParticipationManager()
+
+    class Meta:
+        ordering = ["initiative__name", "role", "person__name"]
+        verbose_name = "person of an initiative"
+        verbose_name_plural = "people of initiatives"
+        constraints = [
+            models.UniqueConstraint(fields=["initiative", "person", "role"], name="initiativeperson_unique"),
+            choice_constraint("role", Role, "initiativeperson_role_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_role_display().lower()} of {self.initiative}"
+
+    def natural_key(self):
+        return (self.initiative.slug, self.person.slug, self.role)
+
+    natural_key.dependencies = ["programs.initiative", "programs.person"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics
+
+
+class Unit(models.TextChoices):
+    STUDENTS = "students", "students"
+    PEOPLE = "people", "people"
+    USD = "usd", "US dollars"
+    MEETINGS = "meetings", "meetings"
+    PARTNERSHIPS = "partnerships", "partnerships"
+    YEARS = "years", "years"
+
+
+class Precision(models.TextChoices):
+    EXACT = "exact", "exact"
+    ABOUT = "about", "about"
+    MORE_THAN = "more_than", "more than"
+    NEARLY = "nearly", "nearly"
+    ESTIMATED = "estimated", "estimated"
+
+
+class Period(models.TextChoices):
+    YEAR = "year", "a year"
+    ACADEMIC_YEAR = "academic_year", "an academic year"
+    SPAN = "span", "a span of years"
+    AS_OF = "as_of", "as of a date"
+
+
+class Statistic(Record):
+    measure = models.CharField(
+        max_length=300, help_text="What is counted, in plain words (e.g. U.S. students in Russia)."
+    )
+    value = models.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        help_text="The number, for sorting and charts (3500 for 'more than 3,500').",
+    )
+    stated_value = models.CharField(
+        max_length=100, help_text="The figure exactly as the source words it, e.g. 'more than 3,500'."
+    )
+    unit = models.CharField(max_length=20, choices=Unit.choices, help_text="What the number counts.")
+    precision = models.CharField(
+        max_length=10, choices=Precision.choices, help_text="How exact the source says it is."
+    )
+    period = models.CharField(
+        max_length=15, choices=Period.choices, help_text="What kind of period it covers."
+    )
+    period_start = PartialDateField(help_text="First (or only) year of the period: 2013, 2016-11-05.")
+    period_end = PartialDateField(help_text="Last year of the period, for an academic year or a span.")
+    reported_by = models.ForeignKey(
+        Institution,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_statistics",
+        help_text="The body that reported the figure.",
+    )
+    reported_in = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reported_statistics",
+        help_text="The document that reported the figure (the census, the IIE report…).",
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="statistics",
+        help_text="The initiative it is about, if any.",
+    )
+    from_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics_from",
+        help_text="For a flow between two countries: where the people or money come from.",
+    )
+    to_country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="statistics_to",
+        help_text="For a flow between two countries: where they go.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["measure"]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0), name="statistic_value_not_negative"),
+            models.CheckConstraint(condition=~Q(stated_value=""), name="statistic_stated_value_present"),
+            choice_constraint("unit", Unit, "statistic_unit_valid"),
+            choice_constraint("precision", Precision, "statistic_precision_valid"),
+            choice_constraint("period", Period, "statistic_period_valid"),
+            models.CheckConstraint(
+                condition=~Q(period_start="")
+                & partial_dates.well_formed("period_start")
+                & partial_dates.well_formed("period_end"),
+                name="statistic_period_well_formed",
+            ),
+            models.CheckConstraint(
+                condition=partial_dates.in_order("period_start", "period_end"),
+                name="statistic_period_in_order",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.measure}: {self.stated_value}"
+
+    def get_absolute_url(self):
+        return reverse("programs:statistic", args=[self.slug])
+
+    @property
+    def period_display(self):
+        if self.period == Period.AS_OF:
+            return f"as of {partial_dates.display(self.period_start)}"
+        if self.period_end and self.period_end != self.period_start:
+            return f"{self.period_start}–{self.period_end}"
+        return partial_dates.display(self.period_start)
+
+
+# ---------------------------------------------------------------------------------------------
+# Citations
+
+
+# The fields of Citation that can name what a passage supports; exactly one is set.
+CITATION_SUBJECTS = [
+    "track",
+    "initiative",
+    "institution",
+    "person",
+    "statistic",
+    "topic",
+    "country",
+    "cited_source",
+    "initiative_institution",
+    "initiative_person",
+    "affiliation",
+]
+
+
+class CitationManager(models.Manager):
+    def get_by_natural_key(self, key):
+        return self.get(key=key)
+
+
+class Citation(models.Model):
+    """The verbatim passage of a source that supports one record or one relationship.
+
+    Exactly one of the subject fields is set. Explicit foreign keys, rather than a generic
+    relation, keep citations loadable by natural key and prefetchable with the record.
+    """
+
+    SUBJECTS = CITATION_SUBJECTS
+
+    key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,  # a source that is quoted cannot be deleted out from under its quotes
+        related_name="citations",
+        help_text="The document the passage is quoted from.",
+    )
+    passage = models.TextField(help_text="The supporting passage, copied verbatim from the source.")
+    note = models.CharField(
+        max_length=300, blank=True, help_text="Why this passage supports the record, if not obvious."
+    )
+
+    track = models.ForeignKey(Track, models.CASCADE, null=True, blank=True, related_name="citations")
+    initiative = models.ForeignKey(
+        Initiative, models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    institution = models.ForeignKey(
+        Institution, models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    person = models.ForeignKey(Person, models.CASCADE, null=True, blank=True, related_name="citations")
+    statistic = models.ForeignKey(Statistic, models.CASCADE, null=True, blank=True, related_name="citations")
+    topic = models.ForeignKey(Topic, models.CASCADE, null=True, blank=True, related_name="citations")
+    country = models.ForeignKey(Country, models.CASCADE, null=True, blank=True, related_name="citations")
+    cited_source = models.ForeignKey(
+        Source,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mentions",
+        help_text="A source this passage tells of (a report the article cites).",
+    )
+    initiative_institution = models.ForeignKey(
+        InitiativeInstitution, models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    initiative_person = models.ForeignKey(
+        InitiativePerson, models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    affiliation = models.ForeignKey(
+        Affiliation, models.CASCADE, null=True, blank=True, related_name="citations"
+    )
+    history = HistoricalRecords()
+
+    objects = CitationManager()
+
+    class Meta:
+        ordering = ["source", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=reduce(
+                    or_,
+                    (
+                        Q(**{f"{field}__isnull": False})
+                        & Q(**{f"{other}__isnull": True for other in CITATION_SUBJECTS if other != field})
+                        for field in CITATION_SUBJECTS
+                    ),
+                ),
+                name="citation_has_one_subject",
+            ),
+            models.CheckConstraint(condition=~Q(passage=""), name="citation_passage_present"),
+        ]
+
+    def __str__(self):
+        passage = self.passage if len(self.passage) <= 60 else self.passage[:59] + "…"
+        return f"“{passage}” — {self.source}"
+
+    def natural_key(self):
+        return (str(self.key),)
+
+    natural_key.dependencies = [
+        "programs.source",
+        "programs.track",
+        "programs.initiative",
+        "programs.institution",
+        "programs.person",
+        "programs.statistic",
+        "programs.topic",
+        "programs.country",
+        "programs.initiativeinstitution",
+        "programs.initiativeperson",
+        "programs.affiliation",
+    ]
+
+    @property
+    def subject(self):
+        """The record or relationship this passage supports."""
+        for field in self.SUBJECTS:
+            if getattr(self, f"{field}_id") is not None:
+                return getattr(self, field)
+        return None

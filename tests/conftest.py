@@ -1,0 +1,55 @@
+import pytest
+from django.core.management import call_command
+
+from programs.models import Country, Initiative, Institution, Source, Track
+
+
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def article(db):
+    """The knowledge base as `make run` loads it: the article's records and their first history."""
+    call_command("load_article", verbosity=0)
+
+
+@pytest.fixture
+def country(db):
+    return Country.objects.create(slug="russia", name="Russia", is_published=True)
+
+
+@pytest.fixture
+def source(db):
+    return Source.objects.create(
+        slug="a-report", title="A report", kind="report", date="2015", is_published=True
+    )
+
+
+@pytest.fixture
+def institution(country):
+    return Institution.objects.create(
+        slug="itmo", name="ITMO", kind="university", country=country, is_published=True
+    )
+
+
+@pytest.fixture
+def track(db):
+    return Track.objects.create(
+        slug="track-ii", name="Track II", rank=3, definition="Unofficial dialogue.", is_published=True
+    )
+
+
+@pytest.fixture
+def initiative(track):
+    initiative = Initiative.objects.create(
+        slug="a-dialogue",
+        name="A Dialogue",
+        kind="dialogue",
+        summary="Citizens meet.",
+        start="1960",
+        is_published=True,
+    )
+    initiative.tracks.add(track)
+    return initiative

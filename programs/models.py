@@ -33,6 +33,12 @@ class RecordQuerySet(models.QuerySet):
         """The records a reader may see. Every public read starts here."""
         return self.filter(is_published=True)
 
+    def search(self, query):
+        """The records matching a reader's or curator's query (see programs.search)."""
+        from .search import search
+
+        return search(self, query)
+
 
 class SlugManager(models.Manager.from_queryset(RecordQuerySet)):
     def get_by_natural_key(self, slug):

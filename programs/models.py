@@ -33,6 +33,10 @@ class RecordQuerySet(models.QuerySet):
         """The records a reader may see. Every public read starts here."""
         return self.filter(is_published=True)
 
+    def visible_to(self, user):
+        """What a detail page may show: drafts too for staff, who preview them; else published()."""
+        return self if user.is_staff else self.published()
+
     def search(self, query):
         """The records matching a reader's or curator's query (see programs.search)."""
         from .search import search

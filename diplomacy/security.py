@@ -5,6 +5,7 @@ refusal of NUL bytes. See the "Security" block of diplomacy/settings.py.
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.core.exceptions import BadRequest
+from django.views.defaults import bad_request
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -57,5 +58,6 @@ class RejectNulMiddleware:
 
     def __call__(self, request):
         if contains_nul(request):
-            raise BadRequest("The request's path or query string holds a NUL byte.")
+            # Answered here rather than raised, so that the log is not filled with tracebacks.
+            return bad_request(request, BadRequest("NUL byte in the path or query string"))
         return self.get_response(request)

@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 ARTICLE ?= ../shared/article.txt
 
-.PHONY: run test install migrate load check-data lint
+.PHONY: run test install migrate load check-data lint backup restore
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,16 @@ check-data: load
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# Backups of the whole knowledge base (records, history, users, groups, admin log) as JSON Lines;
+# a name ending in .gz is compressed. `make backup` writes backups/atlas-<UTC time>.jsonl unless
+# BACKUP names the file; `make restore BACKUP=file` replaces the database's content with it, in one
+# transaction (a file that does not load leaves the database as it was).
+BACKUP ?=
+
+backup: install
+	$(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: migrate
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/backup.jsonl" >&2; exit 2; }
+	$(PY) manage.py restore --noinput "$(BACKUP)"

@@ -7,8 +7,12 @@ often carry PROBE: markup that must never come back unescaped.
 """
 
 import os
+from html.parser import HTMLParser
 from urllib.parse import quote, urlsplit
 
+from django.apps import apps
+from django.core import serializers
+from django.db import connection
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
@@ -176,3 +180,92 @@ def check_answer(response, label):
         body = response.content
         assert PROBE_RAW not in body, f"{label}: input reflected unescaped"
         assert b"Traceback" not in body, f"{label}: a traceback is shown"
+
+
+# ---------------------------------------------------------------------------------------------
+# The admin's forms, and the state of the database around a post
+
+
+class FormReader(HTMLParser):
+    """The fields of the admin's change form, with the values a browser would post untouched."""
+
+    def __init__(self, form_id):
+        super().__init__()
+        self.form_id = form_id
+        self.inside = False
+        self.data = {}  # name -> list of values
+        self.options = {}  # name of a select -> its option values
+        self.select = None
+        self.textarea = None
+
+    def add(self, name, value):
+        if name and "__prefix__" not in name:
+            self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == self.form_id:
+            self.inside = True
+        if not self.inside:
+            return
+        name = attrs.get("name")
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in ("checkbox", "radio"):
+                if "checked" in attrs:
+                    self.add(name, attrs.get("value", "on"))
+            elif kind not in ("submit", "button", "file", "image", "reset"):
+                self.add(name, attrs.get("value", ""))
+        elif tag == "select":
+            self.select = name
+            if name and "__prefix__" not in name:
+                self.options.setdefault(name, [])
+                self.data.setdefault(name, [])
+        elif tag == "option" and self.select:
+            if self.select in self.options:
+                self.options[self.select].append(attrs.get("value", ""))
+            if "selected" in attrs:
+                self.add(self.select, attrs.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = name
+            self.add(name, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea and self.textarea in self.data:
+            self.data[self.textarea][-1] += data
+
+
+def read_form(client, url, model):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    reader = FormReader(f"{model._meta.model_name}_form")
+    reader.feed(response.content.decode())
+    assert reader.data, f"no form fields found at {url}"
+    return reader.data, reader.options
+
+
+def row_counts():
+    """The number of rows of every table, in one query."""
+    quote = connection.ops.quote_name
+    tables = sorted(
+        model._meta.db_table
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.db_table != "django_session"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {quote(table)})" for table in tables))
+        return dict(zip(tables, cursor.fetchone(), strict=True))
+
+
+def snapshot(model, pk=None):
+    """The stored form of one record of `model`, or of all of them."""
+    records = model._default_manager.order_by("pk")
+    return serializers.serialize("json", records if pk is None else records.filter(pk=pk))

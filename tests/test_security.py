@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.template.loader import render_to_string
+from django.template.loader import get_template, render_to_string
 from django.test import Client
 from django.urls import include, path
 
@@ -230,8 +230,8 @@ def test_a_missing_page_shows_the_site_404_and_leaks_nothing(client, settings):
     assert not settings.DEBUG
     response = client.get("/no-such-page/<script>/")
     assert response.status_code == 404
+    assert response.templates[0].name == "404.html"  # the site's page, not Django's
     body = response.content.decode()
-    assert "Page not found" in body
     assert "<script>" not in body
     for leak in LEAKS:
         assert leak not in body, leak
@@ -242,7 +242,7 @@ def test_a_server_error_shows_the_site_500_and_leaks_nothing(settings, boom_urls
     response = Client(raise_request_exception=False).get("/boom/")
     assert response.status_code == 500
     body = response.content.decode()
-    assert "Something went wrong on our side" in body
+    assert body == get_template("500.html").render()  # the site's page, not Django's
     assert SECRET_MARKER not in body and "RuntimeError" not in body
     for leak in LEAKS:
         assert leak not in body, leak
@@ -252,6 +252,6 @@ def test_the_500_page_needs_no_context_and_no_database(django_assert_num_queries
     """It must render even when what failed is the database or the URLconf."""
     with django_assert_num_queries(0):
         html = render_to_string("500.html")
-    assert "{%" not in html and "Something went wrong" in html
+    assert "<h1>" in html
     source = (ROOT / "templates" / "500.html").read_text()
     assert "{%" not in source and "{{" not in source

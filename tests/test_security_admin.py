@@ -18,18 +18,23 @@ from tests.hostile import read_form, row_counts, snapshot
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+# Text fields of the record and of its inline rows that the test edits.
+EDITABLE_TEXT = ("name", "title", "note", "summary", "description")
+
+
 class DiskFull(Exception):
     """Stands for whatever can fail half-way: a lost connection, a full disk, a bug."""
 
 
 def admins_with_inlines():
+    """The curated models whose page has inline rows, the one with the most inlines first."""
     return sorted(
         (
             (model, model_admin)
             for model, model_admin in admin.site._registry.items()
             if model._meta.app_label == "programs" and model_admin.inlines
         ),
-        key=lambda pair: pair[0]._meta.model_name,
+        key=lambda pair: (-len(pair[1].inlines), pair[0]._meta.model_name),
     )
 
 
@@ -59,7 +64,7 @@ def edited(data):
     """The form as read, with every text field of the record and its inline rows changed."""
     changed = dict(data)
     for name, values in data.items():
-        if name.endswith(("name", "note", "passage", "summary", "description")) and values and values[0]:
+        if name.endswith(EDITABLE_TEXT) and values and values[0]:
             changed[name] = [values[0] + " (edited)"]
     return {**changed, "_save": ["Save"]}
 
@@ -104,3 +109,4 @@ def test_an_exception_mid_save_leaves_the_database_as_it_was(staff_client, monke
     monkeypatch.setattr(model_admin, failing, original)
     assert staff_client.post(url, post).status_code == 302
     assert snapshot(model, record.pk) != before
+    assert snapshot(model_admin.inlines[0].model, None) != inline_rows

@@ -49,6 +49,10 @@ def test_the_public_pages_run_under_the_policy(initiative, institution, source, 
         if url in seen:
             continue
         seen.add(url)
+        answer = page.request.get(url)
+        assert answer.status < 500, url
+        if not answer.headers.get("content-type", "").startswith("text/html"):
+            continue  # a download (the CSV): no page to run
         console.visit(url)
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             target = urlsplit(urljoin(page.url, href))

@@ -7,24 +7,39 @@ from pathlib import Path
 
 from django.apps import apps
 from django.conf import settings
-from django.core.management import call_command
+from django.core import serializers
 from django.core.management.base import BaseCommand
+from django.core.serializers.json import DjangoJSONEncoder
 from simple_history.models import HistoricalChanges
 
 # Rebuilt by `migrate` (content types, permissions) or not part of the knowledge base (sessions,
 # login-attempt records).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "axes"]
+EXCLUDED_APPS = {"contenttypes", "sessions", "axes"}
+EXCLUDED_MODELS = {"auth.permission"}
 
 
-def historical_models():
-    return [model for model in apps.get_models() if issubclass(model, HistoricalChanges)]
+class ExactJSONEncoder(DjangoJSONEncoder):
+    """Times to the microsecond: Django's encoder keeps milliseconds only, so a backup of a
+    backup would differ from the first."""
+
+    def default(self, o):
+        if isinstance(o, datetime):
+            text = o.isoformat()
+            return text[:-6] + "Z" if text.endswith("+00:00") else text
+        return super().default(o)
 
 
-def label(model):
-    return f"{model._meta.app_label}.{model.__name__}"
+def backed_up_models():
+    """Every model to back up, those referred to by natural key before those that refer to them."""
+    app_list = [(config, None) for config in apps.get_app_configs() if config.label not in EXCLUDED_APPS]
+    return [
+        model
+        for model in serializers.sort_dependencies(app_list, allow_cycles=True)
+        if model._meta.label_lower not in EXCLUDED_MODELS and not model._meta.proxy and model._meta.managed
+    ]
 
 
-def write_backup(stream, verbosity=0):
+def write_backup(stream):
     """Every record, user, group, admin log entry and history row, as JSON Lines.
 
     Primary keys are kept, so that history rows still point at their records. References go by
@@ -32,10 +47,14 @@ def write_backup(stream, verbosity=0):
     migrated to the same state. History rows are written with plain ids: they may refer to
     records deleted since, which have no natural key any more.
     """
-    history = [label(model) for model in historical_models()]
-    common = {"format": "jsonl", "stdout": stream, "verbosity": verbosity}
-    call_command("dumpdata", exclude=EXCLUDED + history, natural_foreign=True, **common)
-    call_command("dumpdata", *history, **common)
+    for model in backed_up_models():
+        serializers.serialize(
+            "jsonl",
+            model._default_manager.order_by(model._meta.pk.name).iterator(chunk_size=2000),
+            stream=stream,
+            use_natural_foreign_keys=not issubclass(model, HistoricalChanges),
+            cls=ExactJSONEncoder,
+        )
 
 
 def open_for_writing(path, compressed):

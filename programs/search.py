@@ -32,13 +32,15 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connections
-from django.db.models import Case, F, FloatField, Q, Value, When
+from django.db.models import Case, F, FloatField, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 MAX_QUERY_LENGTH = 300
 MAX_TERMS = 12
+# Pages count at most this many results exactly; beyond it they say "more than".
+COUNT_CAP = 10_000
 CONFIG = "english"
 
 # The fields searched for each kind of record, by weight: A (names) above B above C.
@@ -252,7 +254,7 @@ def with_headlines(queryset, query):
         return queryset
     return queryset.annotate(
         headline=SearchHeadline(
-            Concat("summary", Value(" "), "description"),
+            Concat("summary", Value(" "), "description", output_field=TextField()),
             SearchQuery(parsed.text, search_type="websearch", config=CONFIG),
             config=CONFIG,
             start_sel=MARK_START,

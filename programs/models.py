@@ -427,10 +427,14 @@ class Initiative(Record):
     related_names = models.TextField(
         blank=True,
         editable=False,
+        serialize=False,
         help_text="Names of the published institutions, people and topics it links to, for search.",
     )
     search_vector = SearchVectorField(
-        null=True, editable=False, help_text="Weighted full-text document (PostgreSQL only)."
+        null=True,
+        editable=False,
+        serialize=False,
+        help_text="Weighted full-text document (PostgreSQL only).",
     )
     history = HistoricalRecords(excluded_fields=["related_names", "search_vector"])
 

@@ -48,6 +48,7 @@ class Migration(migrations.Migration):
             field=models.TextField(
                 blank=True,
                 editable=False,
+                serialize=False,
                 help_text="Names of the published institutions, people and topics it links to, for search.",
             ),
         ),
@@ -55,7 +56,10 @@ class Migration(migrations.Migration):
             model_name="initiative",
             name="search_vector",
             field=django.contrib.postgres.search.SearchVectorField(
-                editable=False, help_text="Weighted full-text document (PostgreSQL only).", null=True
+                editable=False,
+                help_text="Weighted full-text document (PostgreSQL only).",
+                null=True,
+                serialize=False,
             ),
         ),
         migrations.RunPython(create_indexes, drop_indexes),

@@ -75,8 +75,8 @@ class Timeline:
 
     columns: list
     ticks: list
-    width: int = 600
-    height: int = 160
+    width: int = 800
+    height: int = 150
     AXIS = 22
 
     @classmethod

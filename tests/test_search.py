@@ -262,3 +262,19 @@ def test_highlight_cuts_a_long_text_around_the_first_match():
     assert "<mark>target</mark>" in html
     assert html.startswith("… ") and html.endswith(" …")
     assert len(html.split()) < 20
+
+
+# ---------------------------------------------------------------------------------------------
+# On the article's own records
+
+
+def test_the_article_is_searchable(article):
+    assert "Dartmouth Conference" in found("Kettering")  # its organizer's name
+    assert "U.S.-Russian educational exchanges" in found("students")
+    assert "MIT-Skoltech Initiative" in found("genomics")
+    assert found('"capstone conference"') == ["Stanford U.S.-Russia Forum"]
+
+
+@postgres_only
+def test_a_near_miss_finds_the_article_s_dartmouth_conference(article):
+    assert found("Dartmuth")[0] == "Dartmouth Conference"

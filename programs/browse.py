@@ -13,10 +13,10 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 
-from .models import Initiative, InitiativeKind, InitiativeStatus
+from .models import Initiative, InitiativeKind, InitiativeStatus, Role
 from .search import COUNT_CAP, clean
 
 MAX_VALUES = 20  # values of one facet read from a query string
@@ -84,9 +84,11 @@ class RelationFacet(Facet):
     def model(self):
         return Initiative._meta.get_field(self.relation).related_model
 
+    SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
+
     def clean(self, values):
-        # Validated in counts(), where the labels are read anyway; see Browse.facets.
-        return values
+        # Only the shape here; whether the record exists and is published: known().
+        return [value for value in values if self.SLUG.match(value)]
 
     def known(self, values):
         """{slug: name} of the published records among `values` (one query)."""
@@ -151,6 +153,16 @@ FACETS = [
     DecadeFacet("decade", "Decade"),
     ChoiceFacet("status", "Status", field="status", choices=InitiativeStatus),
 ]
+
+
+def role_order(field="role"):
+    """Order roles as Role lists them (organizer first), not alphabetically."""
+    return Case(
+        *(When(**{field: value}, then=Value(index)) for index, value in enumerate(Role.values)),
+        default=Value(len(Role.values)),
+        output_field=IntegerField(),
+    )
+
 
 SORTS = {
     "relevance": "Relevance",

@@ -1,12 +1,11 @@
 """What the record pages share: the detail and list views, the Sources section, capped lists."""
 
 from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
 from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from ..models import Citation, Initiative, Role
+from ..models import Citation, Initiative
 from ..search import clean
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
@@ -14,15 +13,6 @@ SHOWN = 50
 
 # What a list row of an initiative needs; never the search document.
 INITIATIVE_ROW = ("slug", "name", "kind", "start", "end", "status", "summary", "is_published")
-
-
-def role_order(field="role"):
-    """Order roles as Role lists them (organizer first), not alphabetically."""
-    return Case(
-        *(When(**{field: value}, then=Value(index)) for index, value in enumerate(Role.values)),
-        default=Value(len(Role.values)),
-        output_field=IntegerField(),
-    )
 
 
 def citations(condition):

@@ -4,12 +4,14 @@ import csv
 
 from django.db.models import Prefetch, Q
 from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
 from django.views.generic import ListView
 
-from ..browse import SORTS, Browse, CappedPaginator
-from ..models import Country, Initiative, InitiativeInstitution, InitiativePerson, Statistic, Topic, Track
+from ..browse import SORTS, Browse, CappedPaginator, role_order
+from ..export import initiative_rows
+from ..models import Initiative, Statistic, Track
 from ..search import uses_full_text, with_headlines
-from .common import INITIATIVE_ROW, RecordDetailView, citations, role_order
+from .common import INITIATIVE_ROW, RecordDetailView, citations
 
 
 def published_tracks():
@@ -50,24 +52,6 @@ class InitiativeListView(ListView):
         )
 
 
-CSV_COLUMNS = [
-    "name",
-    "url",
-    "kind",
-    "tracks",
-    "start",
-    "end",
-    "status",
-    "frequency",
-    "places",
-    "countries",
-    "topics",
-    "institutions",
-    "people",
-    "summary",
-]
-
-
 class Echo:
     """A file-like object whose write() hands the line back, for streaming csv.writer rows."""
 
@@ -75,70 +59,15 @@ class Echo:
         return value
 
 
-def spreadsheet_safe(value):
-    """Text a spreadsheet will not run as a formula."""
-    value = str(value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
-
-
-def csv_rows(request, initiatives):
-    yield CSV_COLUMNS
-    for initiative in initiatives:
-        yield [
-            spreadsheet_safe(value)
-            for value in (
-                initiative.name,
-                request.build_absolute_uri(initiative.get_absolute_url()),
-                initiative.get_kind_display(),
-                "; ".join(track.name for track in initiative.tracks.all()),
-                initiative.start,
-                initiative.end,
-                initiative.get_status_display(),
-                initiative.get_frequency_display(),
-                initiative.places,
-                "; ".join(country.name for country in initiative.countries.all()),
-                "; ".join(topic.name for topic in initiative.topics.all()),
-                "; ".join(
-                    f"{role.institution.name} ({role.get_role_display().lower()})"
-                    for role in initiative.institution_roles.all()
-                ),
-                "; ".join(
-                    f"{role.person.name} ({role.get_role_display().lower()})"
-                    for role in initiative.person_roles.all()
-                ),
-                initiative.summary,
-            )
-        ]
-
-
 def initiative_csv(request):
-    """Every initiative of the list's current result set (all pages), as CSV."""
-    browse = Browse.from_params(request.GET)
-    initiatives = (
-        browse.results.defer("related_names", "search_vector", "description")
-        .prefetch_related(
-            published_tracks(),
-            Prefetch("countries", queryset=Country.objects.published().only("slug", "name")),
-            Prefetch("topics", queryset=Topic.objects.published().only("slug", "name")),
-            Prefetch(
-                "institution_roles",
-                queryset=InitiativeInstitution.objects.filter(institution__is_published=True)
-                .select_related("institution")
-                .order_by(role_order(), "institution__name"),
-            ),
-            Prefetch(
-                "person_roles",
-                queryset=InitiativePerson.objects.filter(person__is_published=True)
-                .select_related("person")
-                .order_by(role_order(), "person__name"),
-            ),
-        )
-        .iterator(chunk_size=2000)
-    )
+    """Every initiative of the list's current result set (all pages, same order), as CSV."""
+    initiatives = Browse.from_params(request.GET).results
+    page = request.build_absolute_uri(reverse("programs:initiative", args=["__slug__"]))
+    before, _, after = page.partition("__slug__")
     writer = csv.writer(Echo())
+    rows = initiative_rows(initiatives, lambda slug: f"{before}{slug}{after}")
     response = StreamingHttpResponse(
-        (writer.writerow(row) for row in csv_rows(request, initiatives)),
-        content_type="text/csv; charset=utf-8",
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
     return response

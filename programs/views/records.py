@@ -3,6 +3,7 @@
 from django.db.models import Count, Q
 
 from .. import charts
+from ..browse import role_order
 from ..models import (
     Affiliation,
     Citation,
@@ -16,7 +17,7 @@ from ..models import (
     Topic,
     Track,
 )
-from .common import RecordDetailView, RecordListView, capped, citations, list_url, role_order
+from .common import RecordDetailView, RecordListView, capped, citations, list_url
 
 
 def published_initiative_count(path):

@@ -11,7 +11,8 @@ Two mechanisms answer the same way:
 - Initiatives on PostgreSQL: the stored, weighted `search_vector` (kept fresh by
   programs.search_index) matched with `websearch_to_tsquery` and English stemming, ranked with
   `ts_rank`. When the query is plain words, names that are near misses match too (pg_trgm word
-  similarity on a trigram index), so "Dartmuth" finds the Dartmouth Conference.
+  similarity on a trigram index), so "Dartmuth" finds the Dartmouth Conference. An initiative
+  whose document is not built yet is matched as below.
 - Every other case (the other record kinds; everything on SQLite): each word must appear, after
   a naive English stemming, in one of the model's search fields, case-insensitively; phrases match
   as written. Results are ranked by the weight of the fields that matched.
@@ -206,7 +207,10 @@ def search(queryset, query):
 
 def _full_text(queryset, parsed):
     query = SearchQuery(parsed.text, search_type="websearch", config=CONFIG)
-    condition = Q(search_vector=query)
+    # A document not built yet (its transaction has not committed) is matched word by word.
+    condition = Q(search_vector=query) | Q(search_vector__isnull=True) & _word_condition(
+        parsed, _all_fields(queryset.model)
+    )
     rank = Coalesce(SearchRank(F("search_vector"), query), Value(0.0), output_field=FloatField())
     if parsed.is_plain and len(parsed.text) >= 3:
         # Near misses of a name: "Dartmuth" is word-similar to "Dartmouth Conference".
@@ -219,16 +223,25 @@ def _matches(term, fields):
     return reduce(or_, (Q(**{f"{field}__icontains": term.text}) for field in fields))
 
 
-def _word_match(queryset, parsed):
-    weighted = fields_of(queryset.model)
-    fields = [field for names in weighted.values() for field in names]
-    if not fields:
-        return queryset.none()
+def _all_fields(model):
+    return [field for names in fields_of(model).values() for field in names]
+
+
+def _word_condition(parsed, fields):
     condition = Q()
     for group in parsed.groups:
         condition &= reduce(or_, (_matches(term, fields) for term in group))
     for term in parsed.excluded:
         condition &= ~_matches(term, fields)
+    return condition
+
+
+def _word_match(queryset, parsed):
+    weighted = fields_of(queryset.model)
+    fields = _all_fields(queryset.model)
+    if not fields:
+        return queryset.none()
+    condition = _word_condition(parsed, fields)
     rank = Value(0.0)
     for term in parsed.terms:
         rank = rank + Case(

@@ -221,6 +221,14 @@ def test_editing_an_initiative_reindexes_it(atlas, django_capture_on_commit_call
     assert found("frameworks") == []
 
 
+def test_an_initiative_not_indexed_yet_is_found_by_its_words(atlas):
+    Initiative.objects.create(
+        slug="new", name="New forum", kind="forum", summary="Fresh glaciology talks.", is_published=True
+    )  # its transaction never commits here: no document yet
+    assert found("glaciology") == ["New forum"]
+    assert "New forum" in found("talk")
+
+
 def test_reindex_rebuilds_every_document(atlas):
     Initiative.objects.update(related_names="", search_vector=None)
     call_command("reindex", verbosity=0)

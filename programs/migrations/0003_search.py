@@ -1,7 +1,8 @@
 """Search: the stored search document of initiatives.
 
 `related_names` and `search_vector` on Initiative; on PostgreSQL only, the pg_trgm extension, a GIN
-index on the vector and a trigram GIN index on the name (for near misses such as "Dartmuth").
+index on the vector, a trigram GIN index on the name (for near misses such as "Dartmuth") and a
+partial index of the rows not indexed yet.
 On SQLite the index operations do nothing and `search_vector` stays empty.
 """
 
@@ -12,6 +13,8 @@ from django.db import migrations, models
 INDEXES = {
     "programs_initiative_search_vector_gin": "USING gin (search_vector)",
     "programs_initiative_name_trgm": "USING gin (name gin_trgm_ops)",
+    # The few rows whose document is not built yet, searched word by word.
+    "programs_initiative_unindexed": "(id) WHERE search_vector IS NULL",
 }
 
 

@@ -114,6 +114,17 @@ def test_unknown_facet_values_and_sort_keys_are_ignored(client, atlas, params):
     assert response.context["paginator"].count == 37
 
 
+def test_any_facet_value_or_sort_key_answers_200(client, atlas):
+    for value in ["\x00", "x" * 10_000, "'; DROP TABLE x; --", "🙂", "Дартмут", "%", "a\x00b"]:
+        params = {param: value for param in ("track", "kind", "topic", "institution", "country", "decade")}
+        response = client.get(LIST, {**params, "status": value, "sort": value, "q": value})
+        assert response.status_code == 200
+        response = client.get(CSV, {**params, "sort": value})
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+        assert client.get(LIST, {"page": value}).status_code == 404
+
+
 def test_an_unknown_value_beside_a_known_one_is_ignored(client, atlas):
     response = get(client, "?track=track-ii&track=no-such-track")
     assert response.context["paginator"].count == get(client, "?track=track-ii").context["paginator"].count

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from programs.models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
 from tests.atlas_data import SECRET
+from tests.test_search import NASTY
 
 pytestmark = pytest.mark.django_db
 
@@ -241,3 +242,11 @@ def test_counts_and_lists_leave_drafts_out(client, atlas):
     assert f'<span class="count">{published}</span> initiatives' in html
     for model in (Institution, Person, Track, Statistic, Source, Topic, Country):
         assert model.objects.published().count() < model.objects.count() or model is Track
+
+
+@pytest.mark.parametrize("query", NASTY)
+def test_list_pages_accept_any_search_text(client, atlas, query):
+    for name in LISTS:
+        response = client.get(reverse(f"programs:{name}"), {"q": query})
+        assert response.status_code == 200, name
+        assert "<script>alert" not in response.content.decode()

@@ -35,5 +35,7 @@ class Command(BaseCommand):
             # flush empties every table, then recreates content types and permissions.
             call_command("flush", interactive=False, verbosity=0)
             call_command("loaddata", str(path), verbosity=verbosity)
+            # The search documents are derived data, left out of backups: build them again.
+            call_command("reindex", verbosity=0)
         if verbosity:
             self.stdout.write(f"Restored {database} from {path}.")

@@ -1,11 +1,9 @@
-"""Security pieces the settings name: the login throttle's backend and client address, and the
-refusal of NUL bytes. See the "Security" block of diplomacy/settings.py.
+"""Security pieces the settings name: the login throttle's backend and the client's address.
+See the "Security" block of diplomacy/settings.py.
 """
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
-from django.core.exceptions import BadRequest
-from django.views.defaults import bad_request
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -35,29 +33,3 @@ def client_ip(request):
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
-
-
-def contains_nul(request):
-    if "\x00" in request.path:
-        return True
-    return any(
-        "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
-    )
-
-
-class RejectNulMiddleware:
-    """Answer 400 Bad Request to a path or query string holding a NUL byte.
-
-    No text of this site may contain one: forms already refuse it (Django's
-    ProhibitNullCharactersValidator), and PostgreSQL cannot even compare a string holding one, so
-    a search for it would otherwise end in a server error.
-    """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if contains_nul(request):
-            # Answered here rather than raised, so that the log is not filled with tracebacks.
-            return bad_request(request, BadRequest("NUL byte in the path or query string"))
-        return self.get_response(request)

@@ -194,12 +194,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 INSTALLED_APPS += ["csp", "axes"]
-_after_security = MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1
-MIDDLEWARE[_after_security:_after_security] = [
-    "csp.middleware.CSPMiddleware",
-    # Text with a NUL byte is never valid here, and PostgreSQL cannot even compare with it.
-    "diplomacy.security.RejectNulMiddleware",
-]
+# The policy header is added to every answer, whatever middleware answered it.
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
 # Last, as django-axes requires: it turns a refused login into the lockout page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 

@@ -183,6 +183,20 @@ def test_publishing_a_partner_makes_it_findable(atlas, django_capture_on_commit_
     assert set(found("Hidden")) == {"MIT-Skoltech Initiative", "Quiet dialogue"}
 
 
+def test_editing_what_is_not_searched_of_a_partner_reindexes_nothing(
+    atlas, django_capture_on_commit_callbacks
+):
+    stanford = atlas["stanford"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        stanford.description = "A longer description."
+        stanford.save()
+    assert callbacks == []
+    with django_capture_on_commit_callbacks() as callbacks:
+        stanford.acronym = "SU"
+        stanford.save()
+    assert len(callbacks) == 1
+
+
 def test_roles_and_topics_added_and_removed_reindex(atlas, django_capture_on_commit_callbacks):
     forum = atlas["forum"]
     with django_capture_on_commit_callbacks(execute=True):

@@ -16,7 +16,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.template.loader import get_template, render_to_string
 from django.test import Client
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 ROOT = Path(__file__).resolve().parent.parent
 SETTINGS = ROOT / "diplomacy" / "settings.py"
@@ -95,6 +95,8 @@ def test_the_deploy_checklist_flags_development_settings():
 def pages(client, curator):
     """A public page, a missing page, the admin's login (shown and refused) and its inner pages."""
     yield "home", client.get("/", secure=True)
+    yield "a list with a search", client.get(reverse("programs:initiative_list") + "?q=dialogue", secure=True)
+    yield "the CSV", client.get(reverse("programs:initiative_csv"), secure=True)
     yield "missing page", client.get("/no-such-page/", secure=True)
     yield "admin login", client.get("/admin/login/", secure=True)
     yield "refused login", client.post("/admin/login/", {"username": "x", "password": "y"}, secure=True)

@@ -28,6 +28,7 @@ CHANGED_MEANWHILE = (
     "This record was changed by someone else since you opened it{by}. Nothing was saved: "
     "open the record again to see their changes, then make yours."
 )
+VERSION_MISSING = "Nothing was saved: the form does not say which version you opened. Open the record again."
 
 
 class ConstraintErrorsByField(forms.ModelForm):
@@ -81,7 +82,12 @@ class CuratedForm(ConstraintErrorsByField):
 
     def clean(self):
         cleaned_data = super().clean()
-        if self.is_versioned and self.opened_version() != self.current_version(lock=True):
+        if not self.is_versioned:
+            return cleaned_data
+        opened = self.opened_version()
+        if opened is None:
+            raise ValidationError(VERSION_MISSING, code="version_missing")
+        if opened != self.current_version(lock=True):
             raise ValidationError(CHANGED_MEANWHILE.format(by=self.last_change()), code="changed_meanwhile")
         return cleaned_data
 

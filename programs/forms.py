@@ -112,7 +112,7 @@ class CitationForm(ConstraintErrorsByField):
         error_messages = {
             "passage": {"required": "Quote the passage of the source that supports the record."},
         }
-        widgets = {"passage": forms.Textarea(attrs={"rows": 3, "cols": 60})}
+        widgets = {"passage": forms.Textarea(attrs={"rows": 3, "cols": 40})}
 
 
 class CitationAdminForm(CuratedForm):

@@ -504,6 +504,7 @@ class InitiativeInstitution(models.Model):
     class Meta:
         ordering = ["initiative__name", "role", "institution__name"]
         verbose_name = "institution of an initiative"
+        verbose_name_plural = "institutions of initiatives"
         constraints = [
             models.UniqueConstraint(
                 fields=["initiative", "institution", "role"],

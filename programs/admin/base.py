@@ -120,6 +120,15 @@ class RecordAdmin(CuratedAdmin):
     search_fields = ["name"]
     search_help_text = "The same search as the public site's."
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # a new record has no dates of creation and change yet
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in self.readonly_fields]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.apps import apps
@@ -193,3 +194,31 @@ def test_the_export_of_every_row_runs_a_fixed_number_of_queries(
         curator_client.post(
             admin_url(Citation), {"action": "export_csv", admin.helpers.ACTION_CHECKBOX_NAME: pks}
         )
+
+
+INLINE_CODE = re.compile(r'\sstyle="|<style|<script(?![^>]*\ssrc=)[^>]*>|\son[a-z]+="')
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.model_name)
+def test_pages_carry_no_inline_script_or_style(curator_client, knowledge_base, model):
+    """The admin must work under a Content-Security-Policy without 'unsafe-inline'."""
+    record = model.objects.order_by("pk").first()
+    version = record.history.first()
+    for view, args in [
+        ("changelist", []),
+        ("add", []),
+        ("change", [record.pk]),
+        ("history", [record.pk]),
+        ("simple_history", [record.pk, version.pk]),
+    ]:
+        text = curator_client.get(admin_url(model, view, *args)).text
+        assert not INLINE_CODE.search(text), (view, INLINE_CODE.search(text).group(0))
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda model: model._meta.model_name)
+def test_lists_of_the_whole_article_run_no_more_queries(
+    curator_client, article, django_assert_max_num_queries, model
+):
+    assert model.objects.exists()
+    with django_assert_max_num_queries(QUERIES[model._meta.model_name][0]):
+        assert curator_client.get(admin_url(model)).status_code == 200

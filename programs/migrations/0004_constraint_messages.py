@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0002_curator_group'),
+        ('programs', '0003_search'),
     ]
 
     operations = [

@@ -18,6 +18,7 @@ from programs.models import (
     Statistic,
     Topic,
 )
+from programs.search_index import reindex
 from tests.admin_forms import add_row, admin_url, form_data
 
 MODELS = [
@@ -77,6 +78,17 @@ def test_list_search_goes_through_the_site_search(curator_client, knowledge_base
     assert [str(record) for record in response.context["cl"].result_list] == ["ITMO"]
     response = curator_client.get(admin_url(Initiative), {"q": "forum"})
     assert [str(record) for record in response.context["cl"].result_list] == ["A Forum"]
+
+
+def test_initiatives_are_found_by_the_names_of_their_institutions(curator_client, knowledge_base):
+    reindex()  # what the commit of the fixture's transaction would have done
+    response = curator_client.get(admin_url(Initiative), {"q": "ITMO"})
+    assert [str(record) for record in response.context["cl"].result_list] == ["A Dialogue"]
+
+
+def test_statistics_are_found_by_what_they_count(curator_client, knowledge_base):
+    response = curator_client.get(admin_url(Statistic), {"q": "students 2014"})
+    assert [record.slug for record in response.context["cl"].result_list] == ["students-2014"]
 
 
 def test_join_records_are_found_by_their_parents_names(curator_client, knowledge_base):

@@ -15,7 +15,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.db import router, transaction
 from django.http import HttpResponse
-from django.urls import NoReverseMatch
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -134,11 +133,10 @@ class RecordAdmin(CuratedAdmin):
 
     @admin.display(description="public page")
     def public_page(self, obj):
-        try:
-            url = obj.get_absolute_url()
-        except NoReverseMatch:  # the public detail pages are not routed yet
-            return "—"
-        return format_html('<a href="{}">{}</a>', url, "view" if obj.is_published else "preview draft")
+        # Staff see a draft's public page (detail views read through `visible_to(user)`).
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), "view" if obj.is_published else "preview draft"
+        )
 
     @admin.action(description="Publish the selected %(verbose_name_plural)s", permissions=["change"])
     def publish(self, request, queryset):

@@ -74,6 +74,6 @@ def test_a_curator_adds_publishes_and_finds_an_initiative(page, screenshot, cura
     expect(history).to_have_count(2)
     expect(history.first).to_contain_text("curator")
     expect(history.first).to_contain_text("Published")
-    expect(history.first).to_contain_text("published: False → True")
+    expect(history.first).to_contain_text("Published: False → True")
     expect(history.last).to_contain_text("From the report")
     screenshot("history")

@@ -19,7 +19,7 @@ from programs.models import (
     Topic,
 )
 from programs.search_index import reindex
-from tests.admin_forms import add_row, admin_url, form_data
+from tests.admin_forms import add_row, admin_url, change, form_data
 
 MODELS = [
     model
@@ -84,6 +84,16 @@ def test_initiatives_are_found_by_the_names_of_their_institutions(curator_client
     reindex()  # what the commit of the fixture's transaction would have done
     response = curator_client.get(admin_url(Initiative), {"q": "ITMO"})
     assert [str(record) for record in response.context["cl"].result_list] == ["A Dialogue"]
+
+
+def test_an_initiative_renamed_in_the_admin_is_found_by_its_new_name(
+    curator_client, initiative, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        change(curator_client, initiative, name="Elbrus Talks")
+    response = curator_client.get(admin_url(Initiative), {"q": "Elbrus"})
+    assert [str(record) for record in response.context["cl"].result_list] == ["Elbrus Talks"]
+    assert list(Initiative.objects.published().search("Elbrus")) == [initiative]
 
 
 def test_statistics_are_found_by_what_they_count(curator_client, knowledge_base):
@@ -196,6 +206,7 @@ def test_the_export_names_related_records_and_defuses_formulas(curator_client, k
     )
     [row] = csv.DictReader(io.StringIO(response.content.decode()))
     assert row["tracks"] == "Track 1.5; Track II"
+    assert "search_vector" not in row and "related_names" not in row
 
 
 def test_the_export_of_every_row_runs_a_fixed_number_of_queries(

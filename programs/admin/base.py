@@ -95,7 +95,8 @@ class CuratedAdmin(SimpleHistoryAdmin):
     @admin.action(description="Export the selected %(verbose_name_plural)s as CSV")
     def export_csv(self, request, queryset):
         opts = self.model._meta
-        fields = opts.concrete_fields
+        # Derived data (the stored search document) is not exported, as it is not dumped.
+        fields = [field for field in opts.concrete_fields if field.serialize or field.primary_key]
         many = opts.many_to_many
         rows = queryset.select_related(*[f.name for f in fields if f.is_relation])
         rows = rows.prefetch_related(*[f.name for f in many])

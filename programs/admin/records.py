@@ -192,6 +192,10 @@ class InitiativeAdmin(RecordAdmin):
     ]
     inlines = [InitiativeInstitutionInline, InitiativePersonInline, CitationInline]
 
+    def get_queryset(self, request):
+        # The stored search document is derived data that no admin page shows.
+        return super().get_queryset(request).defer("related_names", "search_vector")
+
 
 @admin.register(InitiativeInstitution)
 class InitiativeInstitutionAdmin(CuratedAdmin):

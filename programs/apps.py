@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class ProgramsConfig(AppConfig):
@@ -7,6 +8,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from . import search_index
+        from . import search, search_index
 
         search_index.connect()
+        connection_created.connect(search.register_sqlite_functions)

@@ -3,7 +3,7 @@
 import csv
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import ListView
 
@@ -32,12 +32,6 @@ class InitiativeListView(ListView):
             fields = (*fields, "description")  # highlighted in Python
         results = results.only(*fields).prefetch_related(published_tracks())
         return with_headlines(results, self.browse.query)
-
-    def paginate_queryset(self, queryset, page_size):
-        try:
-            return super().paginate_queryset(queryset, page_size)
-        except Http404:
-            raise Http404("There is no such page of initiatives.") from None
 
     def get_context_data(self, **kwargs):
         params = self.request.GET

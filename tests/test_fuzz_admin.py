@@ -107,3 +107,15 @@ def test_change_form(name, staff_client):
         post_and_check(staff_client, url, post, model, pk=record.pk)
 
     fuzz()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("value", [" ", "x", "1.5", "99999999999999999999999"])
+def test_a_malformed_autocomplete_id_is_refused_not_a_server_error(staff_client, value):
+    """Found by the fuzz: Django's autocomplete widget looked up " " to show the form again."""
+    model = MODELS["institution"]
+    url = "/admin/programs/institution/add/"
+    data, _ = read_form(staff_client, url, model)
+    response = staff_client.post(url, {**data, "name": "A", "slug": "a", "country": [value], "_save": "Save"})
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()

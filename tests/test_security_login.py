@@ -167,3 +167,18 @@ def test_the_local_superuser_is_not_named_admin_and_has_a_generated_password(mon
         user.delete()
     assert passwords[0] != passwords[1]
     assert not User.objects.filter(username="admin").exists()
+
+
+def test_behind_a_proxy_the_address_it_saw_is_throttled_not_the_one_the_client_claims(
+    curator, password, settings
+):
+    settings.ATLAS_PROXY_COUNT = 1
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        # The client makes up a new address each time; the proxy appends the one it saw.
+        client = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.{n}, 198.51.100.7")
+        client.post(LOGIN, {"username": f"guess-{n}", "password": "wrong"})
+    locked = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    assert locked.post(LOGIN, {"username": "curator", "password": password}).status_code == 429
+    # Another client behind the same proxy is not affected.
+    other = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert logged_in(other.post(LOGIN, {"username": "curator", "password": password}))

@@ -44,6 +44,7 @@ def test_every_loaded_record_has_its_initial_history(article):
             assert model.history.count() == model._default_manager.count(), model.__name__
 
 
+@pytest.mark.django_db(transaction=True)  # flush cannot run inside a test's transaction on PostgreSQL
 def test_dumpdata_then_loaddata_into_an_empty_database_gives_the_same_data(article, tmp_path):
     before = dump()
     path = tmp_path / "backup.json"

@@ -18,6 +18,7 @@ import io
 import random
 import uuid
 
+from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Q
 
@@ -580,7 +581,7 @@ def synthesize(initiatives, seed=1):
     with transaction.atomic():
         remove()
         counts = Generator(initiatives, seed).run()
-    analyze()
+    tidy()
     return counts
 
 
@@ -619,8 +620,22 @@ def remove():
     return deleted
 
 
-def analyze():
-    """Refresh the planner's statistics after a bulk load, so the first queries plan well."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+def remove_and_tidy():
+    deleted = remove()
+    tidy()
+    return deleted
+
+
+def tidy():
+    """After a bulk load or removal on PostgreSQL: reclaim the dead rows and refresh the planner's
+    statistics (VACUUM ANALYZE), so the first queries plan well and scan no dead rows. Inside a
+    transaction (tests) VACUUM is not allowed, and only ANALYZE runs."""
+    if connection.vendor != "postgresql":
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    tables = sorted(
+        m._meta.db_table for m in apps.get_app_config("programs").get_models(include_auto_created=True)
+    )
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"{command} {connection.ops.quote_name(table)}")

@@ -23,7 +23,7 @@ class Command(BaseCommand):
         if remove:
             if initiatives is not None:
                 raise CommandError("Give either --initiatives or --remove, not both.")
-            deleted = synthetic.remove()
+            deleted = synthetic.remove_and_tidy()
             self.stdout.write(f"Removed {deleted:,} synthetic rows in {time.monotonic() - started:.1f} s.")
             return
         if initiatives is None or initiatives < 1:

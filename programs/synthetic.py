@@ -263,6 +263,15 @@ class Generator:
             label = model._meta.label
             self.counts[label] = self.counts.get(label, 0) + len(rows)
 
+    def join_rows(self, model, columns, rows, **parents):
+        """Write join records as rows; return their ids by their rows (whose first columns are
+        unique together). `parents` filters the rows just written, to read their ids back."""
+        self.rows(model, columns, rows)
+        return {
+            tuple(values): pk
+            for pk, *values in model.objects.filter(**parents).values_list("pk", *columns).iterator()
+        }
+
     def citation(self, subject, pk, passage):
         """A citation row (see CITATION_COLUMNS) supporting the record `pk` of kind `subject`."""
         self.citation_number += 1
@@ -384,16 +393,11 @@ class Generator:
             places = rng.sample(self.institution_ids, 2 if rng.random() < 0.2 else 1)
             for institution_id in places:
                 start = str(self.year(1970, 2014))
-                affiliations.append(
-                    Affiliation(
-                        person_id=person.pk,
-                        institution_id=institution_id,
-                        title=rng.choice(TITLES),
-                        start=start,
-                        end=str(self.year(int(start), 2016)) if rng.random() < 0.3 else "",
-                    )
-                )
-        self.affiliations = self.bulk(Affiliation, affiliations)
+                end = str(self.year(int(start), 2016)) if rng.random() < 0.3 else ""
+                affiliations.append((person.pk, institution_id, rng.choice(TITLES), start, end))
+        columns = ["person", "institution", "title", "start", "end"]
+        ids = self.join_rows(Affiliation, columns, affiliations, person__in=self.person_ids)
+        self.affiliations = [(ids[row], *row) for row in affiliations]
 
     def sources(self):
         rng = self.rng
@@ -436,7 +440,10 @@ class Generator:
         citations += [
             cite("cited_source", s.pk, f"According to “{s.title}”, {s.description}") for s in self.source_list
         ]
-        citations += [cite("affiliation", a.pk, f"A {a.title} since {a.start}.") for a in self.affiliations]
+        citations += [
+            cite("affiliation", pk, f"A {title} since {start}.")
+            for pk, _, _, title, start, _ in self.affiliations
+        ]
         citations += [cite("person", p.pk, p.description) for p in self.people_list]
         self.cite(citations)
 
@@ -488,18 +495,12 @@ class Generator:
             chosen = set()
             for _ in range(rng.randint(1, 4)):
                 chosen.add((self.skewed(self.institution_ids), rng.choice(list(Role))))
-            roles += [
-                InitiativeInstitution(initiative_id=pk, institution_id=inst, role=role)
-                for inst, role in sorted(chosen)
-            ]
+            roles += [(pk, institution_id, role, "") for institution_id, role in sorted(chosen)]
             chosen = {
                 (person_id, rng.choice([Role.FOUNDER, Role.PARTICIPANT, Role.ORGANIZER, Role.MEMBER]))
                 for person_id in rng.sample(self.person_ids, rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0])
             }
-            person_roles += [
-                InitiativePerson(initiative_id=pk, person_id=person_id, role=role)
-                for person_id, role in sorted(chosen)
-            ]
+            person_roles += [(pk, person_id, role, "") for person_id, role in sorted(chosen)]
             citations.append(self.citation("initiative", pk, initiative.description))
             if rng.random() < 0.6:
                 statistics.append(self.statistic(initiative))
@@ -507,12 +508,19 @@ class Generator:
         self.rows(Initiative.tracks.through, ["initiative", "track"], tracks)
         self.rows(Initiative.topics.through, ["initiative", "topic"], topics)
         self.rows(Initiative.countries.through, ["initiative", "country"], countries)
-        self.bulk(InitiativeInstitution, roles)
-        self.bulk(InitiativePerson, person_roles)
+        batch = [initiative.pk for initiative in initiatives]
+        role_ids = self.join_rows(
+            InitiativeInstitution, ["initiative", "institution", "role", "note"], roles, initiative__in=batch
+        )
+        person_role_ids = self.join_rows(
+            InitiativePerson, ["initiative", "person", "role", "note"], person_roles, initiative__in=batch
+        )
         self.bulk(Statistic, statistics)
         cite = self.citation
-        citations += [cite("initiative_institution", r.pk, f"Its {ROLE_WORDS[r.role]}.") for r in roles]
-        citations += [cite("initiative_person", r.pk, f"A {ROLE_WORDS[r.role]}.") for r in person_roles]
+        citations += [cite("initiative_institution", role_ids[r], f"Its {ROLE_WORDS[r[2]]}.") for r in roles]
+        citations += [
+            cite("initiative_person", person_role_ids[r], f"A {ROLE_WORDS[r[2]]}.") for r in person_roles
+        ]
         citations += [cite("statistic", s.pk, f"{s.stated_value} {s.measure}.") for s in statistics]
         self.cite(citations)
 

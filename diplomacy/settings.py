@@ -137,5 +137,19 @@ STORAGES = {
 # `make serve` runs gunicorn with DEBUG off and DJANGO_CONN_MAX_AGE=600: each worker keeps its
 # database connection (checked before reuse, see DATABASES) instead of opening one per request.
 # Templates go through the cached loader, which Django enables when OPTIONS has no "loaders".
+#
+# The cache holds figures that are costly to compute (facet counts, the home page's figures;
+# programs.caching), shared by the workers through files in DJANGO_CACHE_DIR and made stale by
+# any change to the data. Several hosts would share a Redis or memcached cache instead.
+# DJANGO_CACHE=off turns caching off (to measure without it).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / ".cache",
+        "OPTIONS": {"MAX_ENTRIES": 10_000},
+    }
+    if env_bool("DJANGO_CACHE", True)
+    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

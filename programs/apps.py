@@ -5,3 +5,8 @@ class ProgramsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "programs"
     verbose_name = "Knowledge base"
+
+    def ready(self):
+        from . import caching
+
+        caching.connect()

@@ -22,6 +22,7 @@ from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Q
 
+from . import caching
 from .models import (
     CITATION_SUBJECTS,
     Affiliation,
@@ -589,6 +590,7 @@ def synthesize(initiatives, seed=1):
     with transaction.atomic():
         remove()
         counts = Generator(initiatives, seed).run()
+    caching.new_generation()  # bulk writes send no signal
     tidy()
     return counts
 
@@ -630,6 +632,7 @@ def remove():
 
 def remove_and_tidy():
     deleted = remove()
+    caching.new_generation()
     tidy()
     return deleted
 

@@ -1,0 +1,72 @@
+"""Cached figures are computed once per generation of the data; any change starts a new one."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+from programs import caching
+from programs.models import Initiative, InitiativeInstitution, Topic
+
+pytestmark = pytest.mark.django_db
+
+
+class Counter:
+    def __init__(self):
+        self.calls = 0
+
+    def __call__(self):
+        self.calls += 1
+        return Initiative.objects.count()
+
+
+def test_a_figure_is_computed_once_while_nothing_changes(initiative):
+    compute = Counter()
+    assert caching.cached("n", ("a",), compute) == 1
+    assert caching.cached("n", ("a",), compute) == 1
+    assert compute.calls == 1
+    assert caching.cached("n", ("b",), compute) == 1  # other parts, another entry
+    assert compute.calls == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(
+            lambda i, **_: Initiative.objects.create(slug="b", name="B", kind="forum", summary="."),
+            id="create",
+        ),
+        pytest.param(lambda i, **_: i.save(), id="save"),
+        pytest.param(lambda i, **_: i.delete(), id="delete"),
+        pytest.param(lambda i, **_: i.topics.add(Topic.objects.create(slug="t", name="T")), id="m2m add"),
+        pytest.param(
+            lambda i, institution, **_: InitiativeInstitution.objects.create(
+                initiative=i, institution=institution, role="host"
+            ),
+            id="join record",
+        ),
+    ],
+)
+def test_any_change_to_the_data_makes_it_computed_again(initiative, institution, change):
+    compute = Counter()
+    caching.cached("n", (), compute)
+    change(initiative, institution=institution)
+    caching.cached("n", (), compute)
+    assert compute.calls == 2
+
+
+def test_a_change_starts_a_new_generation_again_when_it_commits(
+    initiative, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative.save()
+        during = caching.generation()
+    assert caching.generation() != during
+
+
+def test_synthesize_and_remove_start_a_new_generation():
+    before = caching.generation()
+    call_command("synthesize", initiatives=3, stdout=io.StringIO())
+    loaded = caching.generation()
+    call_command("synthesize", remove=True, stdout=io.StringIO())
+    assert len({before, loaded, caching.generation()}) == 3

@@ -99,6 +99,12 @@ DATABASES = {
     )
 }
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Typo tolerance of search (programs.search): a name matches a query word-similar to it at
+    # least this much ("Dartmuth" → "Dartmouth Conference"). PostgreSQL's default, 0.6, misses
+    # one-letter typos in short words.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.55"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

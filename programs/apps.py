@@ -7,6 +7,7 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from . import caching
+        from . import caching, search_index
 
+        search_index.connect()
         caching.connect()

@@ -9,6 +9,7 @@ import uuid
 from functools import reduce
 from operator import or_
 
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -38,7 +39,12 @@ class RecordQuerySet(models.QuerySet):
         return self if user.is_staff else self.published()
 
     def search(self, query):
-        """The records matching a reader's or curator's query (see programs.search)."""
+        """The records matching a reader's or curator's query, best first (see programs.search).
+
+        Words, "quoted phrases", -excluded words and `or`; an empty query matches everything.
+        Works for every record model; initiatives get full-text search with stemming, weights
+        and typo tolerance on PostgreSQL.
+        """
         from .search import search
 
         return search(self, query)
@@ -417,7 +423,20 @@ class Initiative(Record):
     people = models.ManyToManyField(
         Person, through="InitiativePerson", related_name="initiatives", blank=True
     )
-    history = HistoricalRecords()
+    # Kept by programs.search_index whenever the initiative or a record it links to changes.
+    related_names = models.TextField(
+        blank=True,
+        editable=False,
+        serialize=False,
+        help_text="Names of the published institutions, people and topics it links to, for search.",
+    )
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        serialize=False,
+        help_text="Weighted full-text document (PostgreSQL only).",
+    )
+    history = HistoricalRecords(excluded_fields=["related_names", "search_vector"])
 
     class Meta:
         ordering = ["name"]
@@ -688,7 +707,13 @@ CITATION_SUBJECTS = [
 ]
 
 
-class CitationManager(models.Manager):
+class CitationQuerySet(models.QuerySet):
+    def published(self):
+        """The passages a reader may see: those quoted from a published source."""
+        return self.filter(source__is_published=True)
+
+
+class CitationManager(models.Manager.from_queryset(CitationQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 

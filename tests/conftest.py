@@ -18,9 +18,20 @@ def fresh_cache(settings):
 
 
 @pytest.fixture
-def article(db):
+def article(db, django_capture_on_commit_callbacks):
     """The knowledge base as `make run` loads it: the article's records and their first history."""
-    call_command("load_article", verbosity=0)
+    # Run the on-commit work (the search index) that a real commit would run.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("load_article", verbosity=0)
+
+
+@pytest.fixture
+def atlas(db, django_capture_on_commit_callbacks):
+    """A knowledge base larger than the article's, drafts included (tests/atlas_data.py)."""
+    from tests.atlas_data import build_atlas
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return build_atlas()
 
 
 @pytest.fixture

@@ -1,0 +1,291 @@
+"""Browsing initiatives: a search query, facets and a sort read from a query string.
+
+The initiatives list and its CSV export read the same query string through `Browse`, so the
+export holds exactly the list's result set. Within one facet several values are alternatives
+(track=track-i&track=track-ii); different facets narrow each other. A facet's counts are taken
+over the results narrowed by the query and every *other* facet, so choosing a value does not hide
+its alternatives. Unknown values and sort keys are ignored.
+"""
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property, reduce
+from operator import or_
+
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Substr
+
+from .models import Initiative, InitiativeKind, InitiativeStatus, Role
+from .search import COUNT_CAP, clean
+
+MAX_VALUES = 20  # values of one facet read from a query string
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    selected: bool
+    params: object = None  # the query string that toggles this option
+
+
+@dataclass
+class Facet:
+    param: str
+    label: str
+
+    def clean(self, values):
+        return values
+
+    def condition(self, values):
+        raise NotImplementedError
+
+    def counts(self, results, selected):
+        """[(value, label, count)] over `results`."""
+        raise NotImplementedError
+
+
+@dataclass
+class ChoiceFacet(Facet):
+    field: str = ""
+    choices: type = None
+
+    def clean(self, values):
+        return [value for value in values if value in self.choices.values]
+
+    def condition(self, values):
+        return Q(**{f"{self.field}__in": values})
+
+    def counts(self, results, selected):
+        counted = dict(results.order_by().values_list(self.field).annotate(n=Count("pk")))
+        return [
+            (value, label, counted.get(value, 0))
+            for value, label in self.choices.choices
+            if counted.get(value) or value in selected
+        ]
+
+
+@dataclass
+class RelationFacet(Facet):
+    """A facet over linked records (tracks, topics, countries, institutions), by slug."""
+
+    relation: str = ""  # the field of Initiative
+    other: str = ""  # the field of the link table that points to the linked record
+    order_by_rank: bool = False
+    limit: int = 0  # show at most this many values (the most frequent), 0 for all
+
+    @cached_property
+    def through(self):
+        return Initiative._meta.get_field(self.relation).remote_field.through
+
+    @property
+    def model(self):
+        return Initiative._meta.get_field(self.relation).related_model
+
+    SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
+
+    def clean(self, values):
+        # Only the shape here; whether the record exists and is published: known().
+        return [value for value in values if self.SLUG.match(value)]
+
+    def known(self, values):
+        """{slug: name} of the published records among `values` (one query)."""
+        if not values:
+            return {}
+        return dict(self.model.objects.published().filter(slug__in=values).values_list("slug", "name"))
+
+    def condition(self, values):
+        links = self.through.objects.filter(initiative=OuterRef("pk"), **{f"{self.other}__slug__in": values})
+        return Q(Exists(links))
+
+    def counts(self, results, selected):
+        other = self.other
+        rows = (
+            self.through.objects.filter(
+                initiative__in=results.values("pk"), **{f"{other}__is_published": True}
+            )
+            .values_list(f"{other}__slug", f"{other}__name")
+            .annotate(n=Count("initiative", distinct=True))
+        )
+        if self.order_by_rank:
+            rows = rows.order_by(f"{other}__rank", f"{other}__name")
+        elif selected:  # the chosen values first, then the most frequent
+            chosen = Case(When(**{f"{other}__slug__in": selected}, then=1), default=0)
+            rows = rows.order_by(chosen.desc(), "-n", f"{other}__name")
+        else:
+            rows = rows.order_by("-n", f"{other}__name")
+        if self.limit:
+            rows = rows[: self.limit + len(selected)]
+        return list(rows)
+
+
+class DecadeFacet(Facet):
+    PATTERN = re.compile(r"^\d{3}0s$")
+
+    def clean(self, values):
+        return [value for value in values if self.PATTERN.match(value)]
+
+    def condition(self, values):
+        return reduce(or_, (Q(start__startswith=value[:3]) for value in values))
+
+    def counts(self, results, selected):
+        counted = dict(
+            results.exclude(start="")
+            .order_by()
+            .annotate(decade=Substr("start", 1, 3))
+            .values_list("decade")
+            .annotate(n=Count("pk"))
+        )
+        counted = {f"{decade}0s": n for decade, n in counted.items()}
+        for value in selected:
+            counted.setdefault(value, 0)
+        return [(decade, decade, counted[decade]) for decade in sorted(counted)]
+
+
+FACETS = [
+    RelationFacet("track", "Track", relation="tracks", other="track", order_by_rank=True),
+    ChoiceFacet("kind", "Kind", field="kind", choices=InitiativeKind),
+    RelationFacet("topic", "Topic", relation="topics", other="topic", limit=20),
+    RelationFacet("institution", "Institution", relation="institutions", other="institution", limit=15),
+    RelationFacet("country", "Country", relation="countries", other="country", limit=20),
+    DecadeFacet("decade", "Decade"),
+    ChoiceFacet("status", "Status", field="status", choices=InitiativeStatus),
+]
+
+
+def role_order(field="role"):
+    """Order roles as Role lists them (organizer first), not alphabetically."""
+    return Case(
+        *(When(**{field: value}, then=Value(index)) for index, value in enumerate(Role.values)),
+        default=Value(len(Role.values)),
+        output_field=IntegerField(),
+    )
+
+
+SORTS = {
+    "relevance": "Relevance",
+    "name": "Name",
+    "start": "Start year",
+}
+
+
+@dataclass
+class Browse:
+    """The initiatives a query string asks for: `Browse.from_params(request.GET)`."""
+
+    query: str = ""
+    sort: str = "name"
+    selected: dict = field(default_factory=dict)  # param → values, before validation
+
+    @classmethod
+    def from_params(cls, params):
+        query = clean(params.get("q", ""))
+        selected = {}
+        for facet in FACETS:
+            values = list(dict.fromkeys(value for value in params.getlist(facet.param) if value))
+            values = facet.clean(values[:MAX_VALUES])
+            if values:
+                selected[facet.param] = values
+        sort = params.get("sort", "")
+        if sort not in SORTS or (sort == "relevance" and not query):
+            sort = "relevance" if query else "name"
+        return cls(query=query, sort=sort, selected=selected)
+
+    @cached_property
+    def labels(self):
+        """{param: {slug: name}} of the chosen linked records that exist and are published."""
+        return {
+            facet.param: facet.known(self.selected[facet.param])
+            for facet in FACETS
+            if isinstance(facet, RelationFacet) and facet.param in self.selected
+        }
+
+    @cached_property
+    def chosen(self):
+        """param → the valid chosen values (unknown slugs dropped)."""
+        chosen = {}
+        for param, values in self.selected.items():
+            if param in self.labels:
+                values = [value for value in values if value in self.labels[param]]
+            if values:
+                chosen[param] = values
+        return chosen
+
+    def searched(self):
+        return Initiative.objects.published().search(self.query)
+
+    def narrowed(self, queryset, *, skip=None):
+        for facet in FACETS:
+            if facet.param in self.chosen and facet.param != skip:
+                queryset = queryset.filter(facet.condition(self.chosen[facet.param]))
+        return queryset
+
+    @property
+    def results(self):
+        """The initiatives, in the chosen order (related records not loaded)."""
+        return self.ordered(self.narrowed(self.searched()))
+
+    def ordered(self, queryset):
+        if self.sort == "relevance":
+            return queryset  # search() orders by rank
+        if self.sort == "start":
+            undated_last = Case(When(start="", then=1), default=0, output_field=IntegerField())
+            return queryset.order_by(undated_last, "start", "name")
+        return queryset.order_by("name")
+
+    def facets(self, params):
+        """[(facet, [Option])] with counts, and links that toggle each option."""
+        shown = []
+        for facet in FACETS:
+            chosen = self.chosen.get(facet.param, [])
+            rows = facet.counts(self.narrowed(self.searched(), skip=facet.param), chosen)
+            options = []
+            for value, label, count in rows:
+                options.append(Option(value, label, count, value in chosen))
+            known = {option.value for option in options}
+            for value in chosen:  # a chosen value that no longer has results
+                if value not in known:
+                    label = self.labels.get(facet.param, {}).get(value, value)
+                    options.append(Option(value, label, 0, True))
+            for option in options:
+                option.params = self.toggle(params, facet.param, option.value)
+            shown.append((facet, options))
+        return shown
+
+    def toggle(self, params, param, value):
+        """The query string with `value` of `param` switched on or off, back on page 1."""
+        params = params.copy()
+        values = self.chosen.get(param, [])
+        params.setlist(param, [v for v in values if v != value] if value in values else [*values, value])
+        params.pop("page", None)
+        return params
+
+    def active(self, params):
+        """[(label, value label, query string without it)] for each chosen value."""
+        names = {facet.param: facet for facet in FACETS}
+        active = []
+        for param, values in self.chosen.items():
+            facet = names[param]
+            for value in values:
+                if isinstance(facet, ChoiceFacet):
+                    label = dict(facet.choices.choices)[value]
+                else:
+                    label = self.labels.get(param, {}).get(value, value)
+                active.append((facet.label, label, self.toggle(params, param, value)))
+        return active
+
+
+class CappedPaginator(Paginator):
+    """A paginator that counts at most COUNT_CAP results, so huge result sets count fast."""
+
+    cap = COUNT_CAP
+
+    @cached_property
+    def count(self):
+        return self.object_list[: self.cap + 1].count()
+
+    @property
+    def is_capped(self):
+        return self.count > self.cap

@@ -1,0 +1,76 @@
+"""Template helpers of the public pages: highlighted matches and links to published records."""
+
+from django import template
+from django.utils.html import format_html
+
+from .. import search
+
+register = template.Library()
+
+# The text a search result quotes for each kind of record.
+SNIPPET_FIELDS = {
+    "initiative": ("summary", "description"),
+    "institution": ("description",),
+    "person": ("description",),
+    "track": ("definition", "origin"),
+    "statistic": ("stated_value",),
+    "source": ("description",),
+    "topic": ("description",),
+    "country": ("other_names",),
+}
+
+
+@register.filter
+def highlight(text, query):
+    """The text, escaped, with the words of the query in <mark>."""
+    return search.highlight(text, query)
+
+
+@register.simple_tag
+def snippet(record, query, words=30):
+    """The passage of a search result around its matches, highlighted and escaped."""
+    headline = getattr(record, "headline", None)
+    if headline:
+        return search.marked(headline)
+    fields = SNIPPET_FIELDS.get(record._meta.model_name, ())
+    text = " ".join(str(getattr(record, name, "") or "") for name in fields).strip()
+    return search.highlight(text, query, words=words)
+
+
+@register.simple_tag
+def record_link(record, text=""):
+    """A link to a record if it is published; nothing for a draft or no record."""
+    if record is None or not getattr(record, "is_published", False):
+        return ""
+    return format_html('<a href="{}">{}</a>', record.get_absolute_url(), text or record)
+
+
+@register.filter
+def public(record):
+    """The record if a reader may see it, else None."""
+    return record if record is not None and getattr(record, "is_published", False) else None
+
+
+@register.simple_tag
+def citation_subjects(citation):
+    """The published records a quoted passage is about (both sides of a relationship)."""
+    subject = citation.subject
+    if subject is None:
+        return []
+    if subject._meta.model_name in ("initiativeinstitution", "initiativeperson", "affiliation"):
+        parts = [
+            getattr(subject, name)
+            for name in ("initiative", "institution", "person")
+            if hasattr(subject, name)
+        ]
+    else:
+        parts = [subject]
+    if not all(getattr(part, "is_published", False) for part in parts):
+        return []
+    return parts
+
+
+@register.simple_tag
+def elided_pages(page_obj):
+    """Page numbers around the current one, with … for the gaps."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)

@@ -1,0 +1,44 @@
+"""The public pages. Every read starts from `.published()` (or `.visible_to(user)` on a detail
+page, so that staff can preview drafts) and runs a fixed number of queries."""
+
+from .home import home
+from .initiatives import InitiativeDetailView, InitiativeListView, initiative_csv
+from .records import (
+    CountryDetailView,
+    CountryListView,
+    InstitutionDetailView,
+    InstitutionListView,
+    PersonDetailView,
+    PersonListView,
+    SourceDetailView,
+    SourceListView,
+    StatisticDetailView,
+    StatisticListView,
+    TopicDetailView,
+    TopicListView,
+    TrackDetailView,
+    TrackListView,
+)
+from .site_search import search
+
+__all__ = [
+    "CountryDetailView",
+    "CountryListView",
+    "InitiativeDetailView",
+    "InitiativeListView",
+    "InstitutionDetailView",
+    "InstitutionListView",
+    "PersonDetailView",
+    "PersonListView",
+    "SourceDetailView",
+    "SourceListView",
+    "StatisticDetailView",
+    "StatisticListView",
+    "TopicDetailView",
+    "TopicListView",
+    "TrackDetailView",
+    "TrackListView",
+    "home",
+    "initiative_csv",
+    "search",
+]

@@ -1,0 +1,104 @@
+"""Initiatives: the searchable, faceted list, its CSV export and the detail page."""
+
+import csv
+
+from django.db.models import Prefetch, Q
+from django.http import Http404, StreamingHttpResponse
+from django.urls import reverse
+from django.views.generic import ListView
+
+from ..browse import SORTS, Browse, CappedPaginator, role_order
+from ..export import initiative_rows
+from ..models import Initiative, Statistic, Track
+from ..search import uses_full_text, with_headlines
+from .common import INITIATIVE_ROW, RecordDetailView, citations
+
+
+def published_tracks():
+    return Prefetch("tracks", queryset=Track.objects.published().only("slug", "name", "rank"))
+
+
+class InitiativeListView(ListView):
+    template_name = "programs/initiative_list.html"
+    paginate_by = 20
+    paginate_orphans = 3
+    paginator_class = CappedPaginator
+
+    def get_queryset(self):
+        self.browse = Browse.from_params(self.request.GET)
+        results = self.browse.results
+        fields = INITIATIVE_ROW
+        if self.browse.query and not uses_full_text(results):
+            fields = (*fields, "description")  # highlighted in Python
+        results = results.only(*fields).prefetch_related(published_tracks())
+        return with_headlines(results, self.browse.query)
+
+    def paginate_queryset(self, queryset, page_size):
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            raise Http404("There is no such page of initiatives.") from None
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        browse = self.browse
+        return super().get_context_data(
+            browse=browse,
+            query=browse.query,
+            facets=browse.facets(params),
+            active=browse.active(params),
+            sorts=SORTS,
+            **kwargs,
+        )
+
+
+class Echo:
+    """A file-like object whose write() hands the line back, for streaming csv.writer rows."""
+
+    def write(self, value):
+        return value
+
+
+def initiative_csv(request):
+    """Every initiative of the list's current result set (all pages, same order), as CSV."""
+    initiatives = Browse.from_params(request.GET).results
+    page = request.build_absolute_uri(reverse("programs:initiative", args=["__slug__"]))
+    before, _, after = page.partition("__slug__")
+    writer = csv.writer(Echo())
+    rows = initiative_rows(initiatives, lambda slug: f"{before}{slug}{after}")
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
+    return response
+
+
+class InitiativeDetailView(RecordDetailView):
+    model = Initiative
+
+    def get_queryset(self):
+        return super().get_queryset().defer("related_names", "search_vector")
+
+    def get_context_data(self, **kwargs):
+        initiative = self.object
+        return super().get_context_data(
+            tracks=initiative.tracks.published(),
+            topics=initiative.topics.published(),
+            countries=initiative.countries.published(),
+            institution_roles=initiative.institution_roles.filter(institution__is_published=True)
+            .select_related("institution")
+            .order_by(role_order(), "institution__name"),
+            person_roles=initiative.person_roles.filter(person__is_published=True)
+            .select_related("person")
+            .order_by(role_order(), "person__name"),
+            statistics=Statistic.objects.published().filter(initiative=initiative),
+            citations=citations(
+                Q(initiative=initiative)
+                | Q(
+                    initiative_institution__initiative=initiative,
+                    initiative_institution__institution__is_published=True,
+                )
+                | Q(initiative_person__initiative=initiative, initiative_person__person__is_published=True)
+            ),
+            **kwargs,
+        )

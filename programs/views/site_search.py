@@ -1,0 +1,65 @@
+"""One search across every kind of record, results grouped by kind, matches highlighted."""
+
+from django.http import QueryDict
+from django.shortcuts import render
+from django.urls import reverse
+
+from ..models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
+from ..search import COUNT_CAP, clean, with_headlines
+from .common import INITIATIVE_ROW
+
+SHOWN = 5
+
+KINDS = [
+    (Initiative, "initiative_list"),
+    (Institution, "institution_list"),
+    (Person, "person_list"),
+    (Track, "track_list"),
+    (Statistic, "statistic_list"),
+    (Source, "source_list"),
+    (Topic, "topic_list"),
+    (Country, "country_list"),
+]
+
+
+def matches(model, query):
+    found = model.objects.published().search(query)
+    if model is Initiative:
+        return with_headlines(found.only(*INITIATIVE_ROW, "description"), query)
+    if model is Institution:
+        return found.select_related("country")
+    return found
+
+
+def search(request):
+    query = clean(request.GET.get("q", ""))
+    groups = []
+    if query:
+        params = QueryDict(mutable=True)
+        params["q"] = query
+        for model, list_name in KINDS:
+            found = matches(model, query)
+            rows = list(found[:SHOWN])
+            count = len(rows) if len(rows) < SHOWN else found[: COUNT_CAP + 1].count()
+            if rows:
+                groups.append(
+                    {
+                        "kind": model._meta.verbose_name,
+                        "kinds": model._meta.verbose_name_plural,
+                        "model_name": model._meta.model_name,
+                        "rows": rows,
+                        "count": count,
+                        "capped": count > COUNT_CAP,
+                        "more_url": f"{reverse(f'programs:{list_name}')}?{params.urlencode()}",
+                    }
+                )
+    return render(
+        request,
+        "programs/search.html",
+        {
+            "query": query,
+            "groups": groups,
+            "total": sum(group["count"] for group in groups),
+            "hide_header_search": True,
+        },
+    )

@@ -1,0 +1,71 @@
+"""One search across every kind of record: grouped by kind, matches highlighted, any input accepted."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from tests.test_search import NASTY
+
+pytestmark = pytest.mark.django_db
+
+SEARCH = reverse("programs:search")
+
+
+def search(client, query):
+    response = client.get(SEARCH, {"q": query})
+    assert response.status_code == 200
+    return response
+
+
+def kinds(response):
+    return [group["model_name"] for group in response.context["groups"]]
+
+
+def test_without_a_query_the_page_offers_the_search_box(client, atlas):
+    html = client.get(SEARCH).content.decode()
+    assert "<h1>Search the knowledge base</h1>" in html
+    assert 'name="q"' in html
+
+
+def test_results_are_grouped_by_kind(client, atlas):
+    response = search(client, "Stanford")
+    assert kinds(response) == ["initiative", "institution"]
+    assert "Stanford University" in [str(row) for row in response.context["groups"][1]["rows"]]
+    response = search(client, "Dartmouth")
+    assert kinds(response) == ["initiative", "statistic"]
+    response = search(client, "students")
+    assert "initiative" in kinds(response) and "statistic" in kinds(response)
+
+
+def test_matches_are_highlighted_in_context(client, atlas):
+    html = search(client, "frameworks").content.decode()
+    assert "<mark>frameworks</mark>" in html
+    assert "Dartmouth Conference" in html
+    html = search(client, "McFaul").content.decode()
+    assert "Michael <mark>McFaul</mark>" in html
+
+
+def test_a_group_links_to_all_its_results(client, atlas):
+    response = search(client, "seminars")
+    group = response.context["groups"][0]
+    assert group["count"] == 16 and len(group["rows"]) == 5
+    assert f'href="{reverse("programs:initiative_list")}?q=seminars"' in response.content.decode()
+
+
+def test_drafts_are_not_found(client, atlas):
+    assert search(client, "hidden").context["groups"] == []
+    assert "Nothing matches" in search(client, "secret").content.decode()
+
+
+@pytest.mark.parametrize("query", NASTY)
+def test_any_input_answers_200_and_is_escaped(client, atlas, query):
+    html = search(client, query).content.decode()
+    assert "<script>alert" not in html
+    assert "\x00" not in html
+
+
+def test_the_query_is_echoed_escaped(client, atlas):
+    html = search(client, '"><img src=x>').content.decode()
+    assert "<img src=x>" not in html
+    assert re.search(r'value="&quot;&gt;&lt;img src=x&gt;"', html)

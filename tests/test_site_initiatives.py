@@ -1,0 +1,212 @@
+"""The initiatives list: search, facets with counts, sort, pagination and the CSV of the result set."""
+
+import csv
+import io
+import re
+
+import pytest
+from django.urls import reverse
+
+from programs.models import Initiative
+from tests.test_search import NASTY
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("programs:initiative_list")
+CSV = reverse("programs:initiative_csv")
+
+
+def get(client, params="", status=200):
+    response = client.get(LIST + params)
+    assert response.status_code == status
+    return response
+
+
+def names_on(response):
+    return [initiative.name for initiative in response.context["object_list"]]
+
+
+def counts(response, param):
+    """{value: count} of one facet as shown."""
+    for facet, options in response.context["facets"]:
+        if facet.param == param:
+            return {option.value: option.count for option in options}
+    raise KeyError(param)
+
+
+def csv_rows(client, params=""):
+    response = client.get(CSV + params)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in response["Content-Disposition"]
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def test_the_list_shows_every_published_initiative(client, atlas):
+    response = get(client)
+    assert response.context["paginator"].count == Initiative.objects.published().count() == 37
+    assert "37 initiatives" in response.content.decode()
+    assert len(names_on(response)) == 20
+
+
+def test_a_search_narrows_the_list_and_highlights_matches(client, atlas):
+    response = get(client, "?q=students")
+    assert names_on(response) == ["Stanford U.S.-Russia Forum"]
+    assert "<mark>students</mark>" in response.content.decode()
+    assert response.context["browse"].sort == "relevance"
+
+
+def test_facets_count_the_current_results(client, atlas):
+    response = get(client)
+    tracks = counts(response, "track")
+    assert sum(tracks.values()) == 37
+    assert counts(response, "kind")["conference_series"] == 6  # Dartmouth + 5 numbered
+    assert counts(response, "decade")["1960s"] == 4  # Dartmouth + 3 numbered
+    assert counts(response, "institution")["kettering-foundation"] == 1
+    assert "secret-topic" not in counts(response, "topic")  # a draft topic is no facet value
+    assert "hidden-institute" not in counts(response, "institution")
+
+
+def test_two_facets_narrow_the_list_and_change_the_counts(client, atlas):
+    before = get(client)
+    one = get(client, "?track=track-ii")
+    assert one.context["paginator"].count == counts(before, "track")["track-ii"]
+    assert counts(one, "track") == counts(before, "track")  # alternatives keep their counts
+    assert counts(one, "kind") != counts(before, "kind")
+    two = get(client, "?track=track-ii&status=ongoing")
+    assert two.context["paginator"].count == counts(one, "status")["ongoing"]
+    assert counts(two, "kind") != counts(one, "kind")
+    for initiative in two.context["object_list"]:
+        assert initiative.status == "ongoing"
+        assert "Track II" in [track.name for track in initiative.tracks.all()]
+
+
+def test_several_values_of_one_facet_are_alternatives(client, atlas):
+    one = get(client, "?topic=space").context["paginator"].count
+    other = get(client, "?topic=health").context["paginator"].count
+    both = get(client, "?topic=space&topic=health")
+    assert both.context["paginator"].count == one + other
+
+
+def test_facet_links_toggle_a_value_and_keep_the_rest_of_the_query(client, atlas):
+    html = get(client, "?q=seminars&track=track-ii&page=1").content.decode()
+    link = re.search(r'href="([^"]*)"[^>]*data-facet="status" data-value="unknown"', html).group(1)
+    link = link.replace("&amp;", "&")
+    assert "q=seminars" in link and "track=track-ii" in link and "status=unknown" in link
+    assert "page=" not in link
+    selected = re.search(r'href="([^"]*)" class="selected"[^>]*data-facet="track"', html).group(1)
+    assert "track=" not in selected  # choosing a chosen value again removes it
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        "?track=no-such-track",
+        "?kind=spaceship",
+        "?decade=19x0s",
+        "?status=??",
+        "?institution=",
+        "?sort=wrong",
+    ],
+)
+def test_unknown_facet_values_and_sort_keys_are_ignored(client, atlas, params):
+    response = get(client, params)
+    assert response.context["paginator"].count == 37
+
+
+def test_any_facet_value_or_sort_key_answers_200(client, atlas):
+    for value in ["\x00", "x" * 10_000, "'; DROP TABLE x; --", "🙂", "Дартмут", "%", "a\x00b"]:
+        params = {param: value for param in ("track", "kind", "topic", "institution", "country", "decade")}
+        response = client.get(LIST, {**params, "status": value, "sort": value, "q": value})
+        assert response.status_code == 200
+        response = client.get(CSV, {**params, "sort": value})
+        assert response.status_code == 200
+        b"".join(response.streaming_content)
+        assert client.get(LIST, {"page": value}).status_code == 404
+
+
+def test_an_unknown_value_beside_a_known_one_is_ignored(client, atlas):
+    response = get(client, "?track=track-ii&track=no-such-track")
+    assert response.context["paginator"].count == get(client, "?track=track-ii").context["paginator"].count
+
+
+def test_a_draft_facet_value_is_ignored(client, atlas):
+    assert get(client, "?topic=secret-topic").context["paginator"].count == 37
+
+
+def test_sort_by_name_start_year_and_relevance(client, atlas):
+    by_name = names_on(get(client, "?sort=name&page=1"))
+    assert by_name == sorted(by_name)
+    by_start = list(get(client, "?sort=start").context["object_list"])
+    starts = [initiative.start for initiative in by_start]
+    assert starts == sorted(starts) and starts[0] == "1960"
+    last = list(get(client, "?sort=start&page=last").context["object_list"])
+    assert last[-1].start == ""  # undated last
+    assert names_on(get(client, "?q=forum&sort=relevance"))[0] == "Stanford U.S.-Russia Forum"
+    assert get(client, "?sort=relevance").context["browse"].sort == "name"  # no query, no relevance
+
+
+def test_pages(client, atlas):
+    assert len(names_on(get(client, "?page=2"))) == 17  # 37 = 20 + 17 (orphans stay on page 2)
+    get(client, "?page=3", status=404)
+    get(client, "?page=0", status=404)
+    get(client, "?page=abc", status=404)
+    get(client, "?page=99999999999999999999", status=404)
+    assert names_on(get(client, "?page=last")) == names_on(get(client, "?page=2"))
+
+
+def test_the_404_of_a_bad_page_is_the_site_page(client, atlas):
+    assert "<h1>Not found</h1>" in get(client, "?page=9", status=404).content.decode()
+
+
+@pytest.mark.parametrize("query", NASTY)
+def test_any_search_text_answers_200_and_is_escaped(client, atlas, query):
+    response = client.get(LIST, {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert" not in html
+    response = client.get(CSV, {"q": query})
+    assert response.status_code == 200
+    b"".join(response.streaming_content)
+
+
+def test_the_csv_holds_the_whole_result_set_in_the_list_order(client, atlas):
+    rows = csv_rows(client)
+    assert len(rows) == 37  # every page, not only the first
+    all_names = names_on(get(client, "?page=1")) + names_on(get(client, "?page=2"))
+    assert [row["name"] for row in rows] == all_names
+
+
+def test_the_csv_follows_the_query_facets_and_sort(client, atlas):
+    params = "?q=seminars&track=track-ii&sort=start"
+    assert [row["name"] for row in csv_rows(client, params)] == names_on(get(client, params))
+
+
+def test_the_csv_columns(client, atlas):
+    row = next(row for row in csv_rows(client, "?q=Kettering") if row["name"] == "Dartmouth Conference")
+    assert row["url"] == "http://testserver" + reverse("programs:initiative", args=["dartmouth-conference"])
+    assert row["kind"] == "Conference series"
+    assert row["tracks"] == "Track II"
+    assert row["start"] == "1960"
+    assert row["status"] == "Ongoing"
+    assert row["countries"] == "Russia; United States"
+    assert row["topics"] == "Climate change; Nuclear disarmament"
+    assert row["institutions"] == "Kettering Foundation (organizer)"
+
+
+def test_the_csv_leaves_drafts_out(client, atlas):
+    rows = csv_rows(client)
+    assert "Secret" not in " ".join(row["name"] for row in rows)
+    skoltech = next(row for row in rows if row["name"] == "MIT-Skoltech Initiative")
+    assert skoltech["institutions"] == "MIT (partner); Skoltech (partner)"
+
+
+def test_the_csv_cannot_smuggle_a_formula(client, atlas):
+    Initiative.objects.filter(slug="exchange-01").update(summary="=HYPERLINK(1)")
+    row = next(row for row in csv_rows(client) if row["name"] == "Exchange program 01")
+    assert row["summary"] == "'=HYPERLINK(1)"
+
+
+def test_the_page_links_to_the_csv_of_its_result_set(client, atlas):
+    html = get(client, "?q=seminars&track=track-ii&page=1").content.decode()
+    assert f'href="{CSV}?q=seminars&amp;track=track-ii"' in html

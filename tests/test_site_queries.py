@@ -1,0 +1,115 @@
+"""Every public page runs a fixed number of SQL queries, however many records there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from programs.models import Citation, Initiative, InitiativeInstitution, InitiativePerson, Statistic
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, *args, query=""):
+    return reverse(f"programs:{name}", args=args) + query
+
+
+# Each page and the most queries it may run.
+PAGES = {
+    url("home"): 11,
+    url("initiative_list"): 10,
+    url("initiative_list", query="?q=seminars&sort=start&page=1"): 10,
+    url("initiative_list", query="?track=track-ii&topic=education&institution=stanford&country=russia"): 14,
+    url("initiative_list", query="?q=stanford&kind=forum&decade=2000s&status=ongoing"): 10,
+    url("initiative_csv", query="?q=seminars&track=track-ii"): 7,
+    url("initiative_csv"): 6,
+    # Two per kind of record at most: the first rows, and a count when there are more.
+    url("search", query="?q=students"): 16,
+    url("search", query="?q=stanford or russia"): 16,
+    url("initiative", "dartmouth-conference"): 8,
+    url("institution", "stanford"): 7,
+    url("person", "michael-mcfaul"): 6,
+    url("track", "track-ii"): 4,
+    url("statistic", "dartmouth-meetings"): 2,
+    url("source", "analysis"): 6,
+    url("topic", "education"): 3,
+    url("country", "russia"): 5,
+    url("institution_list"): 2,
+    url("person_list", query="?q=rice"): 2,
+    url("track_list"): 2,
+    url("statistic_list"): 2,
+    url("source_list"): 2,
+    url("topic_list"): 2,
+    url("country_list"): 2,
+}
+URLS = list(PAGES)
+
+
+def queries(client, address):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200, address
+    return len(captured)
+
+
+def grow(atlas, times):
+    """More initiatives, roles, statistics and citations on the same records."""
+    for number in range(times):
+        initiative = Initiative.objects.create(
+            slug=f"more-{number}",
+            name=f"More {number}",
+            kind="forum",
+            summary="Students and seminars.",
+            description="Stanford Russia seminars.",
+            start=f"{1961 + number}",
+            is_published=True,
+        )
+        initiative.tracks.add(atlas["track-ii"])
+        initiative.topics.add(atlas["education"])
+        initiative.countries.add(atlas["russia"])
+        role = InitiativeInstitution.objects.create(
+            initiative=initiative, institution=atlas["stanford"], role="host"
+        )
+        InitiativePerson.objects.create(initiative=initiative, person=atlas["michael-mcfaul"], role="member")
+        Statistic.objects.create(
+            slug=f"more-{number}",
+            measure=f"Meetings {number}",
+            value=number,
+            stated_value=str(number),
+            unit="meetings",
+            precision="exact",
+            period="year",
+            period_start="2016",
+            initiative=initiative,
+            reported_by=atlas["stanford"],
+            is_published=True,
+        )
+        Citation.objects.create(source=atlas["analysis"], passage=f"Passage {number}.", initiative=initiative)
+        Citation.objects.create(
+            source=atlas["analysis"], passage=f"Role {number}.", initiative_institution=role
+        )
+
+
+@pytest.mark.parametrize(("address", "most"), PAGES.items())
+def test_each_page_runs_a_pinned_number_of_queries(
+    client, atlas, django_assert_max_num_queries, address, most
+):
+    with django_assert_max_num_queries(most):
+        response = client.get(address)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    assert response.status_code == 200
+
+
+def test_no_page_runs_more_queries_with_more_records(client, atlas, django_capture_on_commit_callbacks):
+    before = {address: queries(client, address) for address in URLS}
+    with django_capture_on_commit_callbacks(execute=True):
+        grow(atlas, 60)
+    after = {address: queries(client, address) for address in URLS}
+    for address in URLS:
+        if address.startswith(url("search")):  # counts a kind only when it has more than it shows
+            assert after[address] <= PAGES[address], address
+        else:
+            assert after[address] == before[address], address

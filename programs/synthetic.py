@@ -17,12 +17,14 @@ per-row history: django-simple-history records none for synthetic rows.
 import io
 import random
 import uuid
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from . import caching
+from . import caching, search_index
 from .models import (
     CITATION_SUBJECTS,
     Affiliation,
@@ -49,6 +51,7 @@ from .models import (
 )
 
 PREFIX = "syn-"
+STAGING = "synthetic_initiative_rows"  # a temporary table, on PostgreSQL
 BATCH = 2000
 # Synthetic records get uuid5 citation keys in this namespace, so a seed gives the same keys.
 NAMESPACE = uuid.UUID("5f0c2a4e-7d1b-4c51-9a0e-3b8f2d6c1e90")
@@ -176,6 +179,8 @@ TRACKS = [
 SLUGGED = [Statistic, Initiative, Track, Source, Person, Institution, Topic, Country]
 
 
+ROLES = list(Role)
+PERSON_ROLES = [Role.FOUNDER, Role.PARTICIPANT, Role.ORGANIZER, Role.MEMBER]
 ROLE_WORDS = {role.value: role.label.lower() for role in Role}
 CITATION_COLUMNS = ["key", "source", "passage", "note", *CITATION_SUBJECTS]
 
@@ -263,6 +268,53 @@ class Generator:
             write_rows(model, columns, rows)
             label = model._meta.label
             self.counts[label] = self.counts.get(label, 0) + len(rows)
+
+    def insert_with_search_vectors(self, initiatives):
+        """PostgreSQL: write initiatives with their search vector computed as they are inserted.
+
+        The rows are copied into a temporary table, then inserted from it with the vector built
+        by programs.search_index's own expression — one pass, where an UPDATE after the insert
+        would write every row and all its index entries a second time.
+        """
+        qn = connection.ops.quote_name
+        fields = [f for f in Initiative._meta.concrete_fields if f.name not in ("id", "search_vector")]
+        columns = ", ".join(qn(f.column) for f in fields)
+        now = timezone.now()
+        for initiative in initiatives:
+            initiative.created_at = initiative.updated_at = now
+        rows = [tuple(getattr(o, f.attname) for f in fields) for o in initiatives]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ON COMMIT DROP AS "  # noqa: S608
+                f"SELECT {columns} FROM {qn(Initiative._meta.db_table)} WITH NO DATA"
+            )
+            text = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
+            cursor.copy_expert(f"COPY {STAGING} ({columns}) FROM STDIN", io.StringIO(text))
+            vector, params = search_vector_sql(STAGING)
+            cursor.execute(
+                f"INSERT INTO {qn(Initiative._meta.db_table)} ({columns}, {qn('search_vector')}) "  # noqa: S608
+                f"SELECT {columns}, {vector} FROM {STAGING} RETURNING {qn('id')}, {qn('slug')}",
+                params,
+            )
+            ids = dict((slug, pk) for pk, slug in cursor.fetchall())
+            cursor.execute(f"TRUNCATE {STAGING}")
+        for initiative in initiatives:
+            initiative.pk = ids[initiative.slug]
+        self.counts[Initiative._meta.label] = self.counts.get(Initiative._meta.label, 0) + len(initiatives)
+
+    def related_names(self, roles, people, topics):
+        """The initiative's `related_names`, as programs.search_index makes them: the published
+        institutions' names and acronyms, then people's names, then topics, each by name."""
+        institutions = sorted({institution_id for institution_id, _ in roles}, key=self.institution_names.get)
+        lines = [
+            line
+            for institution_id in institutions
+            if self.institution_published[institution_id]
+            for line in (self.institution_names[institution_id], self.institution_acronyms[institution_id])
+        ]
+        lines += sorted(self.person_names[p] for p in people if self.person_published[p])
+        lines += sorted(topic.name for topic in topics if topic.is_published)
+        return "\n".join(dict.fromkeys(line for line in lines if line))
 
     def join_rows(self, model, columns, rows, **parents):
         """Write join records as rows; return their ids by their rows (whose first columns are
@@ -375,6 +427,9 @@ class Generator:
             child.parent = rng.choice(universities)
         Institution.objects.bulk_update(children, ["parent"], batch_size=BATCH)
         self.institution_ids = [o.pk for o in objects]
+        self.institution_names = {o.pk: o.name for o in objects}
+        self.institution_acronyms = {o.pk: o.acronym for o in objects}
+        self.institution_published = {o.pk: o.is_published for o in objects}
 
     def people(self):
         rng = self.rng
@@ -389,6 +444,8 @@ class Generator:
         ]
         self.people_list = self.bulk(Person, people)
         self.person_ids = [p.pk for p in people]
+        self.person_names = {p.pk: p.name for p in people}
+        self.person_published = {p.pk: p.is_published for p in people}
         affiliations = []
         for person in people:
             places = rng.sample(self.institution_ids, 2 if rng.random() < 0.2 else 1)
@@ -453,7 +510,7 @@ class Generator:
         if start == 0:
             self.initiative_names = set(Initiative.objects.values_list("name", flat=True))
         kinds = list(KIND_NOUN)
-        initiatives = []
+        initiatives, links = [], []
         for i in range(start, stop):
             kind = rng.choice(kinds)
             topic = rng.choice(TOPICS)
@@ -465,6 +522,13 @@ class Generator:
             if status == InitiativeStatus.ENDED and begin:
                 end = str(self.year(int(begin[:4]) + 1, 2017))
             audience = rng.choice(AUDIENCES)
+            tracks = rng.sample(self.tracks, 1 if rng.random() < 0.8 else 2)
+            topics = rng.sample(self.topics, rng.randint(1, 3))
+            countries = self.countries[:2] + rng.sample(self.countries[2:], rng.randint(0, 1))
+            roles = {(self.skewed(self.institution_ids), rng.choice(ROLES)) for _ in range(rng.randint(1, 4))}
+            people = rng.sample(self.person_ids, rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0])
+            person_roles = {(person_id, rng.choice(PERSON_ROLES)) for person_id in people}
+            links.append((tracks, topics, countries, sorted(roles), sorted(person_roles), rng.random() < 0.6))
             initiatives.append(
                 Initiative(
                     slug=f"{PREFIX}initiative-{i}",
@@ -480,30 +544,28 @@ class Generator:
                         ["", "", Frequency.ANNUAL, Frequency.TWICE_YEARLY, Frequency.IRREGULAR]
                     ),
                     places=f"{us_city}; {ru_city}",
+                    related_names=self.related_names(roles, people, topics),
                     is_published=self.published(),
                 )
             )
-        self.bulk(Initiative, initiatives)
+        if connection.vendor == "postgresql":
+            self.insert_with_search_vectors(initiatives)
+        else:
+            self.bulk(Initiative, initiatives)
 
         tracks, topics, countries = [], [], []
         roles, person_roles, statistics, citations = [], [], [], []
-        for initiative in initiatives:
+        for initiative, (its_tracks, its_topics, its_countries, its_roles, its_people, counted) in zip(
+            initiatives, links, strict=True
+        ):
             pk = initiative.pk
-            tracks += [(pk, t.pk) for t in rng.sample(self.tracks, 1 if rng.random() < 0.8 else 2)]
-            topics += [(pk, t.pk) for t in rng.sample(self.topics, rng.randint(1, 3))]
-            others = rng.sample(self.countries[2:], rng.randint(0, 1))
-            countries += [(pk, c.pk) for c in self.countries[:2] + others]
-            chosen = set()
-            for _ in range(rng.randint(1, 4)):
-                chosen.add((self.skewed(self.institution_ids), rng.choice(list(Role))))
-            roles += [(pk, institution_id, role, "") for institution_id, role in sorted(chosen)]
-            chosen = {
-                (person_id, rng.choice([Role.FOUNDER, Role.PARTICIPANT, Role.ORGANIZER, Role.MEMBER]))
-                for person_id in rng.sample(self.person_ids, rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0])
-            }
-            person_roles += [(pk, person_id, role, "") for person_id, role in sorted(chosen)]
+            tracks += [(pk, t.pk) for t in its_tracks]
+            topics += [(pk, t.pk) for t in its_topics]
+            countries += [(pk, c.pk) for c in its_countries]
+            roles += [(pk, institution_id, role, "") for institution_id, role in its_roles]
+            person_roles += [(pk, person_id, role, "") for person_id, role in its_people]
             citations.append(self.citation("initiative", pk, initiative.description))
-            if rng.random() < 0.6:
+            if counted:
                 statistics.append(self.statistic(initiative))
 
         self.rows(Initiative.tracks.through, ["initiative", "track"], tracks)
@@ -589,7 +651,8 @@ def synthesize(initiatives, seed=1):
     """Replace any synthetic records with a fresh set of `initiatives` initiatives; return row counts."""
     with transaction.atomic():
         remove()
-        counts = Generator(initiatives, seed).run()
+        with bulk_load(loaded_models()):
+            counts = Generator(initiatives, seed).run()
     caching.new_generation()  # bulk writes send no signal
     tidy()
     return counts
@@ -628,6 +691,74 @@ def remove():
         for queryset in steps:
             deleted += queryset._raw_delete(queryset.db)
     return deleted
+
+
+def loaded_models():
+    return [
+        model
+        for model in apps.get_app_config("programs").get_models(include_auto_created=True)
+        if not model._meta.model_name.startswith("historical")
+    ]
+
+
+@contextmanager
+def bulk_load(models):
+    """PostgreSQL: for a bulk load into the models' tables, drop their secondary indexes and
+    foreign keys and build them again after it, in the same transaction.
+
+    Building an index over all rows at once is several times faster than updating it row by row
+    (the GIN indexes of search above all), and adding a foreign key checks every row in one join
+    where the constraint would otherwise check each inserted row on its own. Primary keys and
+    unique constraints stay. The tables are locked until the transaction ends; if anything
+    fails, the transaction puts every index and constraint back as it was.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    tables = [[model._meta.db_table for model in models]]
+    with connection.cursor() as cursor:
+        # A table with foreign-key checks pending (deferred to commit) cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            tables,
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
+            ORDER BY 1, 2
+            """,
+            tables,
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def search_vector_sql(table):
+    """The SQL of programs.search_index's vector expression over the columns of `table`."""
+    query = Initiative.objects.all().query
+    expression = search_index.search_vector().resolve_expression(query)
+    sql, params = expression.as_sql(query.get_compiler(connection=connection), connection)
+    own = connection.ops.quote_name(Initiative._meta.db_table) + "."
+    return sql.replace(own, table + "."), params
 
 
 def remove_and_tidy():

@@ -7,7 +7,9 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db import connection
 
+from programs import search_index
 from programs.checks import problems
 from programs.models import (
     Affiliation,
@@ -143,3 +145,37 @@ def test_it_asks_for_a_size_or_remove():
         call_command("synthesize", stdout=io.StringIO())
     with pytest.raises(CommandError, match="not both"):
         call_command("synthesize", initiatives=3, remove=True, stdout=io.StringIO())
+
+
+def test_the_search_documents_of_synthetic_initiatives_are_built_and_fresh():
+    synthesize()
+    documents = dict(Initiative.objects.values_list("pk", "related_names"))
+    vectors = dict(Initiative.objects.values_list("pk", "search_vector"))
+    assert all(documents.values())
+    assert all(vectors.values()) == (connection.vendor == "postgresql")
+    search_index.reindex()  # what every change would do: nothing left to change
+    assert dict(Initiative.objects.values_list("pk", "related_names")) == documents
+    assert dict(Initiative.objects.values_list("pk", "search_vector")) == vectors
+    # Searching a linked institution's name finds the initiative.
+    role = InitiativeInstitution.objects.filter(
+        institution__is_published=True, initiative__is_published=True
+    ).first()
+    assert role.initiative in Initiative.objects.published().search(role.institution.name)
+
+
+def schema():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'programs%%'")
+        indexes = sorted(row[0] for row in cursor.fetchall())
+        cursor.execute(
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid::regclass::text LIKE 'programs%%'"
+        )
+        return indexes, sorted(cursor.fetchall())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL only")
+def test_every_index_and_constraint_is_back_after_a_load():
+    before = schema()
+    synthesize()
+    assert schema() == before

@@ -36,14 +36,27 @@ def new_generation():
     cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
+def key(name, parts):
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
+    return f"atlas:{name}:{generation()}:{digest}"
+
+
+def get(name, parts):
+    """The value kept for this generation of the data and these `parts`, or None."""
+    return cache.get(key(name, parts))
+
+
+def put(name, parts, value, timeout=TIMEOUT):
+    cache.set(key(name, parts), value, timeout)
+
+
 def cached(name, parts, compute, timeout=TIMEOUT):
     """`compute()`, or its value kept for this generation of the data and these `parts`."""
-    digest = hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest()
-    key = f"atlas:{name}:{generation()}:{digest}"
-    value = cache.get(key, MISSING)
+    name = key(name, parts)
+    value = cache.get(name, MISSING)
     if value is MISSING:
         value = compute()
-        cache.set(key, value, timeout)
+        cache.set(name, value, timeout)
     return value
 
 

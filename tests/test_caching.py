@@ -4,9 +4,11 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from programs import caching
-from programs.models import Initiative, InitiativeInstitution, Topic
+from programs.models import Initiative, InitiativeInstitution, Topic, Track
 
 pytestmark = pytest.mark.django_db
 
@@ -70,3 +72,38 @@ def test_synthesize_and_remove_start_a_new_generation():
     loaded = caching.generation()
     call_command("synthesize", remove=True, stdout=io.StringIO())
     assert len({before, loaded, caching.generation()}) == 3
+
+
+def sql_count(client, address):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(address)
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+    assert response.status_code == 200
+    return len(captured), content.decode()
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/",
+        "/initiatives/",
+        "/initiatives/?q=dialogue&track=track-ii",
+        "/initiatives.csv?track=track-ii",
+        "/search/?q=dialogue",
+    ],
+)
+def test_pages_show_the_same_from_the_cache_and_fresh_data_after_a_change(client, article, address):
+    first, content = sql_count(client, address)
+    again, content_again = sql_count(client, address)
+    assert again < first
+    assert content_again == content
+    new = Initiative.objects.create(
+        slug="a-new-dialogue",
+        name="A New Dialogue",
+        kind="dialogue",
+        summary="A dialogue.",
+        is_published=True,
+    )
+    new.tracks.add(*Track.objects.filter(slug="track-ii"))
+    _, changed = sql_count(client, address)
+    assert changed != content

@@ -12,13 +12,17 @@ figure computed by another worker while the transaction was open is not kept eit
 
 import hashlib
 import uuid
+from functools import wraps
 
 from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
 
 GENERATION_KEY = "atlas:generation"
+PERSONAL_COOKIES = {settings.SESSION_COOKIE_NAME, "messages"}
 TIMEOUT = 24 * 60 * 60
 MISSING = object()
 
@@ -58,6 +62,43 @@ def cached(name, parts, compute, timeout=TIMEOUT):
         value = compute()
         cache.set(name, value, timeout)
     return value
+
+
+def cached_page(view):
+    """Serve a public page's HTML from the cache for readers without a session, until the data
+    change. Middleware still runs on every response (security headers and all).
+
+    A request with a session or messages cookie (a curator, who may preview drafts) is always
+    answered afresh, and only a plain 200 answer that sets no cookie is kept. The setting
+    ATLAS_PAGE_CACHE = False turns it off (the tests of what views put in their context do).
+    """
+
+    @wraps(view)
+    def serve(request, *args, **kwargs):
+        if (
+            request.method not in ("GET", "HEAD")
+            or PERSONAL_COOKIES & request.COOKIES.keys()
+            or not getattr(settings, "ATLAS_PAGE_CACHE", True)
+        ):
+            return view(request, *args, **kwargs)
+        parts = (request.get_full_path(), request.get_host(), request.is_secure())
+        kept = get("html", parts)
+        if kept is not None:
+            content, content_type = kept
+            return HttpResponse(content, content_type=content_type)
+        response = view(request, *args, **kwargs)
+
+        def keep(response):
+            if response.status_code == 200 and not response.cookies and not response.streaming:
+                put("html", parts, (response.content, response["Content-Type"]))
+            return response
+
+        if hasattr(response, "add_post_render_callback"):
+            response.add_post_render_callback(keep)
+            return response
+        return keep(response)
+
+    return serve
 
 
 def data_changed(sender, using="default", **kwargs):

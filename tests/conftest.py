@@ -14,6 +14,9 @@ def fast_passwords(settings):
 def fresh_cache(settings):
     """Each test with a cache of its own, empty: nothing computed by another test is reused."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Whole pages from the cache have no template context to inspect: tests/test_caching.py
+    # turns the page cache on where it tests it.
+    settings.ATLAS_PAGE_CACHE = False
     cache.clear()
 
 

@@ -92,7 +92,8 @@ def sql_count(client, address):
         "/search/?q=dialogue",
     ],
 )
-def test_pages_show_the_same_from_the_cache_and_fresh_data_after_a_change(client, article, address):
+def test_pages_show_the_same_from_the_cache_and_fresh_data_after_a_change(client, article, address, settings):
+    settings.ATLAS_PAGE_CACHE = True
     first, content = sql_count(client, address)
     again, content_again = sql_count(client, address)
     assert again < first
@@ -107,3 +108,27 @@ def test_pages_show_the_same_from_the_cache_and_fresh_data_after_a_change(client
     new.tracks.add(*Track.objects.filter(slug="track-ii"))
     _, changed = sql_count(client, address)
     assert changed != content
+
+
+@pytest.mark.parametrize("address", ["/", "/initiatives/?q=dialogue", "/initiatives/dartmouth-conference/"])
+def test_a_whole_page_comes_from_the_cache_without_a_query(client, article, address, settings):
+    settings.ATLAS_PAGE_CACHE = True
+    _, content = sql_count(client, address)
+    assert sql_count(client, address) == (0, content)
+
+
+def test_curators_pages_are_never_from_the_cache(client, article, settings, admin_user):
+    settings.ATLAS_PAGE_CACHE = True
+    draft = Initiative.objects.create(slug="draft", name="A Draft", kind="forum", summary="Not yet.")
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    client.force_login(admin_user)
+    assert client.get(draft.get_absolute_url()).status_code == 200  # a preview, not the kept 404
+    client.get("/initiatives/")
+    assert client.get("/initiatives/").context is not None  # rendered by the view again
+
+
+def test_a_404_is_not_kept(client, article, settings):
+    settings.ATLAS_PAGE_CACHE = True
+    assert client.get("/initiatives/later/").status_code == 404
+    Initiative.objects.create(slug="later", name="Later", kind="forum", summary=".", is_published=True)
+    assert client.get("/initiatives/later/").status_code == 200

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 
 
 class ProgramsConfig(AppConfig):
@@ -7,7 +8,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from . import caching, search_index
+        from . import caching, search, search_index
 
         search_index.connect()
         caching.connect()
+        connection_created.connect(search.register_sqlite_functions)

@@ -18,6 +18,9 @@ from simple_history.models import HistoricalRecords
 from . import partial_dates
 from .partial_dates import PartialDateField
 
+# What a curator reads when a form's dates are in the wrong order.
+END_BEFORE_START = "The end is before the start: give an end no earlier than the start, or leave it empty."
+
 
 def choice_constraint(field, choices, name, allow_blank=False):
     """A CheckConstraint that keeps `field` within `choices`, whatever door the data comes in by."""
@@ -228,13 +231,20 @@ class Affiliation(models.Model):
     class Meta:
         ordering = ["person__name", "start"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "institution", "title"], name="affiliation_unique"),
+            models.UniqueConstraint(
+                fields=["person", "institution", "title"],
+                name="affiliation_unique",
+                violation_error_message="This person already has this title at this institution.",
+            ),
             models.CheckConstraint(
                 condition=partial_dates.well_formed("start") & partial_dates.well_formed("end"),
                 name="affiliation_dates_well_formed",
             ),
             models.CheckConstraint(
-                condition=partial_dates.in_order("start", "end"), name="affiliation_end_after_start"
+                condition=partial_dates.in_order("start", "end"),
+                name="affiliation_end_after_start",
+                violation_error_code="affiliation_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
         ]
 
@@ -449,7 +459,10 @@ class Initiative(Record):
                 name="initiative_dates_well_formed",
             ),
             models.CheckConstraint(
-                condition=partial_dates.in_order("start", "end"), name="initiative_end_after_start"
+                condition=partial_dates.in_order("start", "end"),
+                name="initiative_end_after_start",
+                violation_error_code="initiative_end_after_start",
+                violation_error_message=END_BEFORE_START,
             ),
         ]
 
@@ -510,9 +523,12 @@ class InitiativeInstitution(models.Model):
     class Meta:
         ordering = ["initiative__name", "role", "institution__name"]
         verbose_name = "institution of an initiative"
+        verbose_name_plural = "institutions of initiatives"
         constraints = [
             models.UniqueConstraint(
-                fields=["initiative", "institution", "role"], name="initiativeinstitution_unique"
+                fields=["initiative", "institution", "role"],
+                name="initiativeinstitution_unique",
+                violation_error_message="This institution already has this role in this initiative.",
             ),
             choice_constraint("role", Role, "initiativeinstitution_role_valid"),
         ]
@@ -548,7 +564,11 @@ class InitiativePerson(models.Model):
         verbose_name = "person of an initiative"
         verbose_name_plural = "people of initiatives"
         constraints = [
-            models.UniqueConstraint(fields=["initiative", "person", "role"], name="initiativeperson_unique"),
+            models.UniqueConstraint(
+                fields=["initiative", "person", "role"],
+                name="initiativeperson_unique",
+                violation_error_message="This person already has this role in this initiative.",
+            ),
             choice_constraint("role", Role, "initiativeperson_role_valid"),
         ]
 
@@ -655,7 +675,12 @@ class Statistic(Record):
     class Meta:
         ordering = ["measure"]
         constraints = [
-            models.CheckConstraint(condition=Q(value__gte=0), name="statistic_value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="statistic_value_not_negative",
+                violation_error_code="statistic_value_not_negative",
+                violation_error_message="A statistic cannot be negative: enter 0 or more.",
+            ),
             models.CheckConstraint(condition=~Q(stated_value=""), name="statistic_stated_value_present"),
             choice_constraint("unit", Unit, "statistic_unit_valid"),
             choice_constraint("precision", Precision, "statistic_precision_valid"),
@@ -665,10 +690,14 @@ class Statistic(Record):
                 & partial_dates.well_formed("period_start")
                 & partial_dates.well_formed("period_end"),
                 name="statistic_period_well_formed",
+                violation_error_code="statistic_period_well_formed",
+                violation_error_message="Give the first (or only) year of the period: 2013, 2016-11-05.",
             ),
             models.CheckConstraint(
                 condition=partial_dates.in_order("period_start", "period_end"),
                 name="statistic_period_in_order",
+                violation_error_code="statistic_period_in_order",
+                violation_error_message="The period ends before it starts.",
             ),
         ]
 
@@ -784,8 +813,14 @@ class Citation(models.Model):
                     ),
                 ),
                 name="citation_has_one_subject",
+                violation_error_message="A citation supports exactly one record or relationship: choose one.",
             ),
-            models.CheckConstraint(condition=~Q(passage=""), name="citation_passage_present"),
+            models.CheckConstraint(
+                condition=~Q(passage=""),
+                name="citation_passage_present",
+                violation_error_code="citation_passage_present",
+                violation_error_message="Quote the passage of the source that supports the record.",
+            ),
         ]
 
     def __str__(self):

@@ -15,11 +15,13 @@ Two mechanisms answer the same way:
   whose document is not built yet is matched as below.
 - Every other case (the other record kinds; everything on SQLite): each word must appear, after
   a naive English stemming, in one of the model's search fields, case-insensitively; phrases match
-  as written. Results are ranked by the weight of the fields that matched.
+  as written. Results are ranked by the weight of the fields that matched. Initiatives whose names
+  hold near misses of every word of a plain query match too (difflib over the names' words).
 
 Every queryset that comes back is annotated with `search_rank` and ordered by it, best first.
 """
 
+import difflib
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -33,7 +35,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connections
-from django.db.models import Case, F, FloatField, Q, TextField, Value, When
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -236,12 +238,36 @@ def _word_condition(parsed, fields):
     return condition
 
 
+class NearMiss(Func):
+    """True when every word of a plain query is close to a word of the text (SQLite only).
+
+    SQLite has no trigram index: the app registers this function on each SQLite connection
+    (see `register_sqlite_functions`), so near misses are found inside the one query.
+    """
+
+    function = "ATLAS_NEAR_MISS"
+    output_field = BooleanField()
+
+
+def near_miss(text, query):
+    words = re.findall(r"\w+", (text or "").lower())
+    wanted = [word for word in re.findall(r"\w+", (query or "").lower()) if len(word) >= 3]
+    return bool(wanted) and all(difflib.get_close_matches(word, words, n=1, cutoff=0.8) for word in wanted)
+
+
+def register_sqlite_functions(sender, connection, **kwargs):
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("ATLAS_NEAR_MISS", 2, near_miss, deterministic=True)
+
+
 def _word_match(queryset, parsed):
     weighted = fields_of(queryset.model)
     fields = _all_fields(queryset.model)
     if not fields:
         return queryset.none()
     condition = _word_condition(parsed, fields)
+    if queryset.model._meta.model_name == "initiative" and parsed.is_plain:
+        condition |= Q(NearMiss("name", Value(parsed.text)))
     rank = Value(0.0)
     for term in parsed.terms:
         rank = rank + Case(

@@ -6,8 +6,10 @@ initiatives. On PostgreSQL the document is a weighted tsvector (`search_vector`)
 other names, B its summary and related names, C its description.
 
 Whatever changes a document — the initiative, a role of an institution or a person in it, its
-topics, or the name or published flag of a linked record — schedules the initiatives concerned;
-they are reindexed once, when the transaction commits. `manage.py reindex` rebuilds them all.
+topics, or the names or published flag of a linked record (other edits of a linked record do not
+count: saving a big institution's description reindexes nothing) — schedules the initiatives
+concerned; they are reindexed once, when the transaction commits. `manage.py reindex` rebuilds
+them all.
 """
 
 import threading
@@ -16,7 +18,7 @@ from collections import defaultdict
 from django.apps import apps as global_apps
 from django.contrib.postgres.search import SearchVector
 from django.db import connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 CONFIG = "english"
 BATCH_SIZE = 1000
@@ -128,9 +130,26 @@ def role_changed(sender, instance, using, **kwargs):
     schedule([instance.initiative_id], using)
 
 
-def linked_record_changed(sender, instance, using, **kwargs):
-    if instance.pk is not None:
+# The fields of a linked record that go into its initiatives' documents.
+SEARCHED_FIELDS = {
+    "institution": ("name", "acronym", "other_names", "is_published"),
+    "person": ("name", "other_names", "is_published"),
+    "topic": ("name", "is_published"),
+}
+
+
+def linked_record_saving(sender, instance, using, update_fields=None, **kwargs):
+    """Before a linked record is saved: reindex its initiatives if a searched field changes."""
+    fields = SEARCHED_FIELDS[sender._meta.model_name]
+    if instance.pk is None or (update_fields is not None and not set(fields) & set(update_fields)):
+        return
+    stored = sender._default_manager.using(using).filter(pk=instance.pk).values(*fields).first()
+    if stored is not None and any(stored[field] != getattr(instance, field) for field in fields):
         schedule(_linked(instance), using)
+
+
+def linked_record_deleting(sender, instance, using, **kwargs):
+    schedule(_linked(instance), using)
 
 
 def relations_changed(sender, instance, action, reverse, pk_set, using, **kwargs):
@@ -155,9 +174,9 @@ def connect():
         post_delete.connect(role_changed, sender=model, dispatch_uid=f"{uid}.delete.{model_name}")
     for model_name in ("Institution", "Person", "Topic"):
         model = global_apps.get_model("programs", model_name)
-        post_save.connect(linked_record_changed, sender=model, dispatch_uid=f"{uid}.save.{model_name}")
+        pre_save.connect(linked_record_saving, sender=model, dispatch_uid=f"{uid}.save.{model_name}")
         # Before deletion, while the links that go with it can still be read.
-        pre_delete.connect(linked_record_changed, sender=model, dispatch_uid=f"{uid}.delete.{model_name}")
+        pre_delete.connect(linked_record_deleting, sender=model, dispatch_uid=f"{uid}.delete.{model_name}")
     for field in ("topics", "institutions", "people"):
         through = Initiative._meta.get_field(field).remote_field.through
         m2m_changed.connect(relations_changed, sender=through, dispatch_uid=f"{uid}.m2m.{field}")

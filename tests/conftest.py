@@ -75,3 +75,108 @@ def initiative(track):
     )
     initiative.tracks.add(track)
     return initiative
+
+
+# ---------------------------------------------------------------------------------------------
+# Curators and a small knowledge base with a record of every model (the admin's tests)
+
+CURATOR_PASSWORD = "a curator's password"  # noqa: S105 (a test user's)
+
+
+@pytest.fixture
+def curator(db):
+    """A staff user in the Curator group that migration 0002 creates."""
+    from django.contrib.auth.models import Group, User
+
+    user = User.objects.create_user("curator", password=CURATOR_PASSWORD, is_staff=True)
+    user.groups.add(Group.objects.get(name="Curator"))
+    return user
+
+
+@pytest.fixture
+def curator_client(client, curator):
+    client.force_login(curator)
+    return client
+
+
+@pytest.fixture
+def knowledge_base(initiative, institution, source, track, country):
+    """Two or more records of every model, linked the way the article links them, all cited."""
+    from programs.models import (
+        Affiliation,
+        Citation,
+        InitiativeInstitution,
+        InitiativePerson,
+        Person,
+        Statistic,
+        Topic,
+    )
+
+    usa = Country.objects.create(slug="united-states", name="United States", is_published=True)
+    mit = Institution.objects.create(slug="mit", name="MIT", kind="university", country=usa)
+    college = Institution.objects.create(
+        slug="sloan", name="Sloan School", kind="college", country=usa, parent=mit, is_published=True
+    )
+    article = Source.objects.create(
+        slug="the-article", title="The article", kind="news_analysis", date="2016-11-05", publisher=college
+    )
+    author = Person.objects.create(slug="an-author", name="An Author", is_published=True)
+    expert = Person.objects.create(slug="an-expert", name="An Expert")
+    article.authors.add(author)
+    track_15 = Track.objects.create(slug="track-1-5", name="Track 1.5", rank=2, definition="Mixed.")
+    space = Topic.objects.create(slug="space", name="Space", is_published=True)
+    education = Topic.objects.create(slug="education", name="Education")
+    forum = Initiative.objects.create(
+        slug="a-forum", name="A Forum", kind="forum", summary="Experts meet.", start="2011", end="2016"
+    )
+    for each in (initiative, forum):
+        each.tracks.add(track, track_15)
+        each.topics.add(space, education)
+        each.countries.add(country, usa)
+    affiliations = [
+        Affiliation.objects.create(person=author, institution=mit, title="professor", start="2001"),
+        Affiliation.objects.create(person=expert, institution=institution, title="expert"),
+    ]
+    participations = [
+        InitiativeInstitution.objects.create(initiative=initiative, institution=institution, role="host"),
+        InitiativeInstitution.objects.create(initiative=initiative, institution=mit, role="partner"),
+        InitiativePerson.objects.create(initiative=initiative, person=author, role="founder"),
+        InitiativePerson.objects.create(initiative=forum, person=expert, role="participant"),
+    ]
+    statistics = [
+        Statistic.objects.create(
+            slug=f"students-{year}",
+            measure=f"U.S. students in Russia, {year}",
+            value=1000 + year,
+            stated_value=f"about {1000 + year}",
+            unit="students",
+            precision="about",
+            period="year",
+            period_start=str(year),
+            reported_by=institution,
+            reported_in=source,
+            initiative=forum,
+            from_country=usa,
+            to_country=country,
+            is_published=True,
+        )
+        for year in (2013, 2014)
+    ]
+    subjects = {
+        "track": [track, track_15],
+        "initiative": [initiative, forum],
+        "institution": [institution, mit, college],
+        "person": [author, expert],
+        "statistic": statistics,
+        "topic": [space, education],
+        "country": [country, usa],
+        "cited_source": [source, article],
+        "initiative_institution": participations[:2],
+        "initiative_person": participations[2:],
+        "affiliation": affiliations,
+    }
+    for field, records in subjects.items():
+        for record in records:
+            for passage in ("A first passage.", "A second passage."):
+                Citation.objects.create(source=article, passage=passage, **{field: record})
+    return subjects

@@ -1,6 +1,5 @@
 """What the record pages share: the detail and list views, the Sources section, capped lists."""
 
-from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
@@ -70,7 +69,6 @@ class RecordListView(ListView):
 
     paginate_by = 50
     paginate_orphans = 5
-    paginator_class = Paginator
     template_name = "programs/record_list.html"
 
     def get_queryset(self):

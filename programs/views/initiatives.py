@@ -3,7 +3,7 @@
 import csv
 
 from django.db.models import Prefetch, Q
-from django.http import Http404, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import ListView
 
@@ -40,10 +40,7 @@ class InitiativeListView(ListView):
         return paginator
 
     def paginate_queryset(self, queryset, page_size):
-        try:
-            paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        except Http404:
-            raise Http404("There is no such page of initiatives.") from None
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         # Which initiatives a page shows is kept until the data change: ranking every match of
         # a common word costs far more than loading twenty rows by id.
         parts = (self.browse.key, self.browse.sort, page.number)

@@ -1,0 +1,186 @@
+"""What every page of the curators' admin shares.
+
+- CuratedAdmin (every model): history with who, when, a field-by-field diff, revert and a reason
+  for each change; a refusal when the record changed meanwhile (programs.forms.CuratedForm);
+  facet counts on the filters; CSV export of the selected rows.
+- RecordAdmin (every model with a public page): draft and published, publish and unpublish
+  actions, search through the one search entry point (`RecordQuerySet.search`), and a link to
+  the public page, which staff can open while it is still a draft.
+- CitationInline: the passages that support a record, edited on the record's page.
+"""
+
+import csv
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import model_ngettext
+from django.db import router, transaction
+from django.http import HttpResponse
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from ..forms import CitationForm, CuratedForm
+from ..models import Citation
+
+YOUR_CHANGE = ("Your change", {"fields": ["change_reason", "loaded_version"]})
+PUBLICATION = ("Publication", {"fields": ["is_published", "created_at", "updated_at"]})
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value):
+    if value is None:
+        return ""
+    text = str(value)
+    # Quote formula-like text so opening the export in a spreadsheet runs nothing.
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+class ChoicesOncePerRequest:
+    """A related-records filter that lists its choices once per page, not once per filter.
+
+    To count the facets, the changelist builds all its filters again for each filter; without
+    this, a list with k related filters out of n runs k × (n + 1) identical queries.
+    """
+
+    def field_choices(self, field, request, model_admin):
+        cache = request.__dict__.setdefault("_admin_filter_choices", {})
+        key = (model_admin.model, field.name, type(self))
+        if key not in cache:
+            cache[key] = super().field_choices(field, request, model_admin)
+        return cache[key]
+
+
+class RelatedFilter(ChoicesOncePerRequest, admin.RelatedFieldListFilter):
+    pass
+
+
+class RelatedOnlyFilter(ChoicesOncePerRequest, admin.RelatedOnlyFieldListFilter):
+    """Lists only the related records in use (the countries that have institutions…)."""
+
+
+class CuratedAdmin(SimpleHistoryAdmin):
+    """Fieldsets must be declared: the "Your change" fieldset is added after them."""
+
+    form = CuratedForm
+    actions = ["export_csv"]
+    show_facets = admin.ShowFacets.ALWAYS
+    list_per_page = 50
+    object_history_list_template = "admin/programs/object_history_list.html"
+
+    def get_fieldsets(self, request, obj=None):
+        return [*super().get_fieldsets(request, obj), YOUR_CHANGE]
+
+    def save_model(self, request, obj, form, change):
+        obj._change_reason = form.cleaned_data.get("change_reason") or None
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        """Save the inline rows with the same reason as the record they belong to."""
+        reason = form.cleaned_data.get("change_reason") or None
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj._change_reason = reason
+            obj.delete()
+        for obj in instances:
+            obj._change_reason = reason
+            obj.save()
+        formset.save_m2m()
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # The revert page saves like the change page: in one transaction, with the row locked.
+        with transaction.atomic(using=router.db_for_write(self.model)):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.action(description="Export the selected %(verbose_name_plural)s as CSV")
+    def export_csv(self, request, queryset):
+        opts = self.model._meta
+        # Derived data (the stored search document) is not exported, as it is not dumped.
+        fields = [field for field in opts.concrete_fields if field.serialize or field.primary_key]
+        many = opts.many_to_many
+        rows = queryset.select_related(*[f.name for f in fields if f.is_relation])
+        rows = rows.prefetch_related(*[f.name for f in many])
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{opts.model_name}.csv"'
+        writer = csv.writer(response)
+        writer.writerow([f.name for f in (*fields, *many)])
+        for row in rows:
+            cells = [getattr(row, f.name) for f in fields]
+            cells += ["; ".join(str(related) for related in getattr(row, f.name).all()) for f in many]
+            writer.writerow([csv_cell(cell) for cell in cells])
+        return response
+
+
+class RecordAdmin(CuratedAdmin):
+    """A record with a slug, a public page and a published flag."""
+
+    actions = ["publish", "unpublish", "export_csv"]
+    readonly_fields = ["created_at", "updated_at"]
+    # The search box and autocomplete need search_fields; the search itself is the site's.
+    search_fields = ["name"]
+    search_help_text = "The same search as the public site's."
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:  # a new record has no dates of creation and change yet
+            fieldsets = [
+                (name, {**options, "fields": [f for f in options["fields"] if f not in self.readonly_fields]})
+                for name, options in fieldsets
+            ]
+        return fieldsets
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
+
+    @admin.display(description="public page")
+    def public_page(self, obj):
+        # Staff see a draft's public page (detail views read through `visible_to(user)`).
+        return format_html(
+            '<a href="{}">{}</a>', obj.get_absolute_url(), "view" if obj.is_published else "preview draft"
+        )
+
+    @admin.action(description="Publish the selected %(verbose_name_plural)s", permissions=["change"])
+    def publish(self, request, queryset):
+        self.set_published(request, queryset, True)
+
+    @admin.action(
+        description="Unpublish the selected %(verbose_name_plural)s (back to draft)", permissions=["change"]
+    )
+    def unpublish(self, request, queryset):
+        self.set_published(request, queryset, False)
+
+    def set_published(self, request, queryset, published):
+        """Publish or unpublish one record at a time, so each change goes into its history."""
+        done = "Published" if published else "Unpublished"
+        records = list(queryset.filter(is_published=not published))
+        for record in records:
+            record.is_published = published
+            record._change_reason = done
+            record.save(update_fields=["is_published", "updated_at"])
+            self.log_change(request, record, done)
+        self.message_user(
+            request, f"{done} {len(records)} {model_ngettext(self.opts, len(records))}.", messages.SUCCESS
+        )
+
+
+class Inline(admin.TabularInline):
+    """An inline whose rows are loaded with the records their titles name."""
+
+    extra = 0
+    select_related = []
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related(*self.select_related)
+
+
+class CitationInline(Inline):
+    model = Citation
+    select_related = ["source"]
+    form = CitationForm
+    fields = ["source", "passage", "note"]
+    autocomplete_fields = ["source"]
+    verbose_name_plural = "citations: the passages of sources that support it"
+
+    def get_extra(self, request, obj=None, **kwargs):
+        # A new record gets one blank citation to fill in: every record needs a source.
+        return 1 if obj is None else 0

@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 ARTICLE ?= ../shared/article.txt
 
-.PHONY: run test install migrate load check-data lint serve
+.PHONY: run test install migrate load check-data lint serve backup restore
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -52,3 +52,16 @@ serve: migrate
 	  DJANGO_CONN_MAX_AGE="$${DJANGO_CONN_MAX_AGE:-600}" && \
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
 	exec $(VENV)/bin/gunicorn diplomacy.wsgi --bind $(BIND) --workers $(WORKERS) --no-control-socket
+
+# Backups of the whole knowledge base (records, history, users, groups, admin log) as JSON Lines;
+# a name ending in .gz is compressed. `make backup` writes backups/atlas-<UTC time>.jsonl unless
+# BACKUP names the file; `make restore BACKUP=file` replaces the database's content with it, in one
+# transaction (a file that does not load leaves the database as it was).
+BACKUP ?=
+
+backup: install
+	$(PY) manage.py backup $(if $(BACKUP),--output "$(BACKUP)")
+
+restore: migrate
+	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/backup.jsonl" >&2; exit 2; }
+	$(PY) manage.py restore --noinput "$(BACKUP)"

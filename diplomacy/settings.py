@@ -5,9 +5,11 @@ DJANGO_ALLOWED_HOSTS must be set, and start-up stops with a clear message when t
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -113,6 +115,99 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# ---------------------------------------------------------------------------------------------
+# Security
+#
+# Development (DEBUG on, plain http) keeps Django's usual cookie names and no HTTPS redirect.
+# Production (DEBUG off) is HTTPS only: every response carries HSTS and the headers below, cookies
+# are Secure and named with the __Host- prefix, and plain-http requests are redirected. Behind a
+# reverse proxy that ends TLS, DJANGO_SECURE_PROXY_SSL_HEADER names the header through which it
+# tells Django the request came in over https (e.g. X-Forwarded-Proto). See "Running in
+# production" in the README.
+
+HTTPS = not DEBUG
+
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+# Health probes of a load balancer come over plain http from inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
+
+_proxy_ssl_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    # "X-Forwarded-Proto" or "HTTP_X_FORWARDED_PROTO": trusted only when the proxy always sets it.
+    _meta_key = _proxy_ssl_header.upper().replace("-", "_")
+    if not _meta_key.startswith("HTTP_"):
+        _meta_key = "HTTP_" + _meta_key
+    SECURE_PROXY_SSL_HEADER = (_meta_key, "https")
+
+SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+# Only announces consent; a domain enters browsers' preload lists when its owner submits it.
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", True)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# Browsers accept a __Host- cookie only when it is Secure, for path / and without a domain.
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_NAME = "__Host-sessionid" if HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if HTTPS else "csrftoken"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# Content-Security-Policy (django-csp 4) on every response, the admin's included: no inline
+# script or style, nothing from other origins, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # The one style attribute of django-simple-history's history page ("border-top: 0"),
+        # allowed by its hash rather than allowing every inline style.
+        "style-src-attr": ["'unsafe-hashes'", "'sha256-XMXSevYjgSjXgRafBFDvtjwX+yyWLrxfso9DcNZ9UXM='"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Failed logins (django-axes): after ATLAS_LOGIN_FAILURE_LIMIT failures for one user name, or
+# from one address, further tries are refused (HTTP 429) until ATLAS_LOGIN_COOLOFF_MINUTES have
+# passed without one. A successful login clears the count.
+AXES_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATLAS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+# Behind N reverse proxies, the client's address is the Nth entry from the right of
+# X-Forwarded-For (the ones further left are whatever the client sent).
+ATLAS_PROXY_COUNT = int(os.environ.get("ATLAS_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "diplomacy.security.client_ip"
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out user name or address is refused before any password check.
+    "diplomacy.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+INSTALLED_APPS += ["csp", "axes"]
+# The policy header is added to every answer, whatever middleware answered it.
+MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+# Last, as django-axes requires: it turns a refused login into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Errors reach the server's log (stderr) in production too, where Django would only mail them.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {"django": {"handlers": ["console"], "level": "INFO" if DEBUG else "WARNING"}},
+}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

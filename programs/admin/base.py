@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from ..forms import CitationForm, CuratedForm
 from ..models import Citation
+from .widgets import SafeAutocompleteFields
 
 YOUR_CHANGE = ("Your change", {"fields": ["change_reason", "loaded_version"]})
 PUBLICATION = ("Publication", {"fields": ["is_published", "created_at", "updated_at"]})
@@ -59,7 +60,7 @@ class RelatedOnlyFilter(ChoicesOncePerRequest, admin.RelatedOnlyFieldListFilter)
     """Lists only the related records in use (the countries that have institutions…)."""
 
 
-class CuratedAdmin(SimpleHistoryAdmin):
+class CuratedAdmin(SafeAutocompleteFields, SimpleHistoryAdmin):
     """Fieldsets must be declared: the "Your change" fieldset is added after them."""
 
     form = CuratedForm
@@ -163,7 +164,7 @@ class RecordAdmin(CuratedAdmin):
         )
 
 
-class Inline(admin.TabularInline):
+class Inline(SafeAutocompleteFields, admin.TabularInline):
     """An inline whose rows are loaded with the records their titles name."""
 
     extra = 0

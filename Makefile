@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 ARTICLE ?= ../shared/article.txt
 
-.PHONY: run test install migrate load check-data lint backup restore
+.PHONY: run test install migrate load check-data lint serve backup restore
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -36,6 +36,22 @@ check-data: load
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The app as in production: gunicorn, DEBUG off, static files collected and served by WhiteNoise,
+# persistent database connections. Without DJANGO_SECRET_KEY it makes an ephemeral one for this
+# run (sessions end with the process); DJANGO_ALLOWED_HOSTS defaults to the local names.
+# WORKERS defaults to gunicorn's advice, 2 per core + 1; BIND to the loopback at PORT. No control
+# socket: its default path is per user, and several checkouts may serve on one machine.
+WORKERS ?= $(shell echo $$(( 2 * $$(nproc) + 1 )))
+BIND    ?= 127.0.0.1:$(PORT)
+
+serve: migrate
+	@export DJANGO_DEBUG=0 \
+	  DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')}" \
+	  DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-localhost,127.0.0.1,[::1]}" \
+	  DJANGO_CONN_MAX_AGE="$${DJANGO_CONN_MAX_AGE:-600}" && \
+	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
+	exec $(VENV)/bin/gunicorn diplomacy.wsgi --bind $(BIND) --workers $(WORKERS) --no-control-socket
 
 # Backups of the whole knowledge base (records, history, users, groups, admin log) as JSON Lines;
 # a name ending in .gz is compressed. `make backup` writes backups/atlas-<UTC time>.jsonl unless

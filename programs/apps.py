@@ -8,7 +8,8 @@ class ProgramsConfig(AppConfig):
     verbose_name = "Knowledge base"
 
     def ready(self):
-        from . import search, search_index
+        from . import caching, search, search_index
 
         search_index.connect()
+        caching.connect()
         connection_created.connect(search.register_sqlite_functions)

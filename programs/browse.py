@@ -16,6 +16,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Substr
 
+from . import caching
 from .models import Initiative, InitiativeKind, InitiativeStatus, Role
 from .search import COUNT_CAP, clean
 
@@ -238,9 +239,10 @@ class Browse:
     def facets(self, params):
         """[(facet, [Option])] with counts, and links that toggle each option."""
         shown = []
+        counted = caching.cached("facets", self.key, self.counts)
         for facet in FACETS:
             chosen = self.chosen.get(facet.param, [])
-            rows = facet.counts(self.narrowed(self.searched(), skip=facet.param), chosen)
+            rows = counted[facet.param]
             options = []
             for value, label, count in rows:
                 options.append(Option(value, label, count, value in chosen))
@@ -253,6 +255,21 @@ class Browse:
                 option.params = self.toggle(params, facet.param, option.value)
             shown.append((facet, options))
         return shown
+
+    @property
+    def key(self):
+        """What the results depend on besides the data: the query and the chosen facet values."""
+        return (self.query, sorted((param, sorted(values)) for param, values in self.selected.items()))
+
+    def counts(self):
+        """{param: [(value, label, count)]}: each facet's counts over the results narrowed by the
+        query and the other facets. Costly over many results: cached until the data change."""
+        return {
+            facet.param: facet.counts(
+                self.narrowed(self.searched(), skip=facet.param), self.chosen.get(facet.param, [])
+            )
+            for facet in FACETS
+        }
 
     def toggle(self, params, param, value):
         """The query string with `value` of `param` switched on or off, back on page 1."""
@@ -278,13 +295,20 @@ class Browse:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most COUNT_CAP results, so huge result sets count fast."""
+    """A paginator that counts at most COUNT_CAP results, so huge result sets count fast.
+
+    With `cache_key` (Browse.key) set, the count is kept until the data change.
+    """
 
     cap = COUNT_CAP
+    cache_key = None
 
     @cached_property
     def count(self):
-        return self.object_list[: self.cap + 1].count()
+        def count():
+            return self.object_list[: self.cap + 1].count()
+
+        return count() if self.cache_key is None else caching.cached("count", self.cache_key, count)
 
     @property
     def is_capped(self):

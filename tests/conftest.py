@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 from programs.models import Country, Initiative, Institution, Source, Track
@@ -7,6 +8,16 @@ from programs.models import Country, Initiative, Institution, Source, Track
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache(settings):
+    """Each test with a cache of its own, empty: nothing computed by another test is reused."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Whole pages from the cache have no template context to inspect: tests/test_caching.py
+    # turns the page cache on where it tests it.
+    settings.ATLAS_PAGE_CACHE = False
+    cache.clear()
 
 
 @pytest.fixture

@@ -181,15 +181,18 @@ def test_publishing_a_partner_makes_it_findable(atlas, django_capture_on_commit_
 def test_editing_what_is_not_searched_of_a_partner_reindexes_nothing(
     atlas, django_capture_on_commit_callbacks
 ):
+    def reindexing(callbacks):  # other callbacks (programs.caching's) are not reindexing
+        return [callback for callback in callbacks if callback.__module__ == "programs.search_index"]
+
     stanford = atlas["stanford"]
     with django_capture_on_commit_callbacks() as callbacks:
         stanford.description = "A longer description."
         stanford.save()
-    assert callbacks == []
+    assert reindexing(callbacks) == []
     with django_capture_on_commit_callbacks() as callbacks:
         stanford.acronym = "SU"
         stanford.save()
-    assert len(callbacks) == 1
+    assert len(reindexing(callbacks)) == 1
 
 
 def test_roles_and_topics_added_and_removed_reindex(atlas, django_capture_on_commit_callbacks):

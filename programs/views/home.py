@@ -2,6 +2,7 @@ from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber, Substr
 from django.shortcuts import render
 
+from .. import caching
 from ..charts import Timeline
 from ..models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
 
@@ -35,14 +36,20 @@ def timeline():
     return Timeline.of(counts), years
 
 
-def home(request):
+def figures():
+    """What the home page shows of the data: counts, tracks, the timeline."""
     counts = [(model._meta.verbose_name_plural, model.objects.published().count()) for model in COUNTED]
-    tracks = Track.objects.published().annotate(
-        initiative_count=Count("initiatives", filter=Q(initiatives__is_published=True))
+    tracks = list(
+        Track.objects.published().annotate(
+            initiative_count=Count("initiatives", filter=Q(initiatives__is_published=True))
+        )
     )
     chart, years = timeline()
-    return render(
-        request,
-        "programs/home.html",
-        {"counts": counts, "tracks": tracks, "chart": chart, "years": years, "hide_header_search": True},
-    )
+    return {"counts": counts, "tracks": tracks, "chart": chart, "years": years}
+
+
+def home(request):
+    # Counting every kind of record takes long in a large knowledge base and changes only with
+    # the data: kept until the data change (programs.caching).
+    context = caching.cached("home", (), figures)
+    return render(request, "programs/home.html", {**context, "hide_header_search": True})

@@ -7,6 +7,7 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import ListView
 
+from .. import caching
 from ..browse import SORTS, Browse, CappedPaginator, role_order
 from ..export import initiative_rows
 from ..models import Initiative, Statistic, Track
@@ -33,6 +34,25 @@ class InitiativeListView(ListView):
         results = results.only(*fields).prefetch_related(published_tracks())
         return with_headlines(results, self.browse.query)
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        paginator.cache_key = self.browse.key
+        return paginator
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
+        # Which initiatives a page shows is kept until the data change: ranking every match of
+        # a common word costs far more than loading twenty rows by id.
+        parts = (self.browse.key, self.browse.sort, page.number)
+        ids = caching.get("page", parts)
+        if ids is None:
+            page.object_list = list(page.object_list)
+            caching.put("page", parts, [row.pk for row in page.object_list])
+        else:
+            by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
+            page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+        return paginator, page, page.object_list, is_paginated
+
     def get_context_data(self, **kwargs):
         params = self.request.GET
         browse = self.browse
@@ -53,16 +73,39 @@ class Echo:
         return value
 
 
+# An export up to this size is kept until the data change; a larger one is made each time.
+CSV_KEPT_CHARACTERS = 2_000_000
+
+
+def kept_if_small(lines, keep):
+    """Yield `lines`; once they are all out, `keep` their text unless it is too large."""
+    kept, size = [], 0
+    for line in lines:
+        if size <= CSV_KEPT_CHARACTERS:
+            kept.append(line)
+            size += len(line)
+        yield line
+    if size <= CSV_KEPT_CHARACTERS:
+        keep("".join(kept))
+
+
 def initiative_csv(request):
     """Every initiative of the list's current result set (all pages, same order), as CSV."""
-    initiatives = Browse.from_params(request.GET).results
+    browse = Browse.from_params(request.GET)
+    initiatives = browse.results
     page = request.build_absolute_uri(reverse("programs:initiative", args=["__slug__"]))
     before, _, after = page.partition("__slug__")
-    writer = csv.writer(Echo())
-    rows = initiative_rows(initiatives, lambda slug: f"{before}{slug}{after}")
-    response = StreamingHttpResponse(
-        (writer.writerow(row) for row in rows), content_type="text/csv; charset=utf-8"
-    )
+    parts = (browse.key, browse.sort, page)
+    kept = caching.get("csv", parts)
+    if kept is not None:
+        lines = [kept]
+    else:
+        writer = csv.writer(Echo())
+        rows = initiative_rows(initiatives, lambda slug: f"{before}{slug}{after}")
+        lines = kept_if_small(
+            (writer.writerow(row) for row in rows), lambda text: caching.put("csv", parts, text)
+        )
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
     return response
 
@@ -75,24 +118,28 @@ class InitiativeDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         initiative = self.object
+        institution_roles = list(
+            initiative.institution_roles.filter(institution__is_published=True)
+            .select_related("institution")
+            .order_by(role_order(), "institution__name")
+        )
+        person_roles = list(
+            initiative.person_roles.filter(person__is_published=True)
+            .select_related("person")
+            .order_by(role_order(), "person__name")
+        )
         return super().get_context_data(
             tracks=initiative.tracks.published(),
             topics=initiative.topics.published(),
             countries=initiative.countries.published(),
-            institution_roles=initiative.institution_roles.filter(institution__is_published=True)
-            .select_related("institution")
-            .order_by(role_order(), "institution__name"),
-            person_roles=initiative.person_roles.filter(person__is_published=True)
-            .select_related("person")
-            .order_by(role_order(), "person__name"),
+            institution_roles=institution_roles,
+            person_roles=person_roles,
             statistics=Statistic.objects.published().filter(initiative=initiative),
+            # By the ids of the roles shown, so that each condition is one indexed column.
             citations=citations(
                 Q(initiative=initiative)
-                | Q(
-                    initiative_institution__initiative=initiative,
-                    initiative_institution__institution__is_published=True,
-                )
-                | Q(initiative_person__initiative=initiative, initiative_person__person__is_published=True)
+                | Q(initiative_institution__in=[role.pk for role in institution_roles])
+                | Q(initiative_person__in=[role.pk for role in person_roles])
             ),
             **kwargs,
         )

@@ -51,22 +51,24 @@ class InstitutionDetailView(RecordDetailView):
             )
             .order_by("initiative__name", role_order())
         )
+        affiliations = list(
+            Affiliation.objects.filter(institution=institution, person__is_published=True)
+            .select_related("person")
+            .order_by("person__name")
+        )
         return super().get_context_data(
             roles=roles,
             more_initiatives=list_url("initiative_list", institution=institution.slug) if more else "",
             children=institution.children.published(),
-            affiliations=Affiliation.objects.filter(institution=institution, person__is_published=True)
-            .select_related("person")
-            .order_by("person__name"),
+            affiliations=affiliations,
             published_sources=institution.published_sources.published(),
             statistics=statistics_shown().filter(reported_by=institution),
+            # The passages of what the page shows: the roles beyond the first SHOWN are quoted on
+            # their initiatives' pages. By ids, so that each condition is one indexed column.
             citations=citations(
                 Q(institution=institution)
-                | Q(
-                    initiative_institution__institution=institution,
-                    initiative_institution__initiative__is_published=True,
-                )
-                | Q(affiliation__institution=institution, affiliation__person__is_published=True)
+                | Q(initiative_institution__in=[role.pk for role in roles])
+                | Q(affiliation__in=[affiliation.pk for affiliation in affiliations])
             ),
             **kwargs,
         )
@@ -101,18 +103,22 @@ class PersonDetailView(RecordDetailView):
             )
             .order_by("initiative__name", role_order())
         )
+        affiliations = list(
+            Affiliation.objects.filter(person=person, institution__is_published=True)
+            .select_related("institution")
+            .order_by("start", "institution__name")
+        )
         return super().get_context_data(
             roles=roles,
             more_roles=more,
-            affiliations=Affiliation.objects.filter(person=person, institution__is_published=True)
-            .select_related("institution")
-            .order_by("start", "institution__name"),
+            affiliations=affiliations,
             authored_sources=person.authored_sources.published(),
             coined_tracks=person.coined_tracks.published(),
+            # The passages of what the page shows, by ids (see InstitutionDetailView).
             citations=citations(
                 Q(person=person)
-                | Q(initiative_person__person=person, initiative_person__initiative__is_published=True)
-                | Q(affiliation__person=person, affiliation__institution__is_published=True)
+                | Q(initiative_person__in=[role.pk for role in roles])
+                | Q(affiliation__in=[affiliation.pk for affiliation in affiliations])
             ),
             **kwargs,
         )

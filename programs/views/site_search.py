@@ -4,6 +4,7 @@ from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 
+from .. import caching
 from ..models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
 from ..search import COUNT_CAP, clean, with_headlines
 from .common import INITIATIVE_ROW
@@ -33,6 +34,21 @@ def matches(model, query):
 
 def search(request):
     query = clean(request.GET.get("q", ""))
+    # Searching every kind of record is costly in a large knowledge base: kept until the data change.
+    groups = caching.cached("site-search", (query,), lambda: found_groups(query)) if query else []
+    return render(
+        request,
+        "programs/search.html",
+        {
+            "query": query,
+            "groups": groups,
+            "total": sum(group["count"] for group in groups),
+            "hide_header_search": True,
+        },
+    )
+
+
+def found_groups(query):
     groups = []
     if query:
         params = QueryDict(mutable=True)
@@ -53,13 +69,4 @@ def search(request):
                         "more_url": f"{reverse(f'programs:{list_name}')}?{params.urlencode()}",
                     }
                 )
-    return render(
-        request,
-        "programs/search.html",
-        {
-            "query": query,
-            "groups": groups,
-            "total": sum(group["count"] for group in groups),
-            "hide_header_search": True,
-        },
-    )
+    return groups

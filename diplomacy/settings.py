@@ -196,8 +196,11 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 INSTALLED_APPS += ["csp", "axes"]
-# The policy header is added to every answer, whatever middleware answered it.
-MIDDLEWARE.insert(1, "csp.middleware.CSPMiddleware")
+# The policy header goes on every answer of the app, whatever middleware answered it; static files
+# (answered by WhiteNoise, first after SecurityMiddleware) are not pages and go without.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "csp.middleware.CSPMiddleware"
+)
 # Last, as django-axes requires: it turns a refused login into the lockout page.
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
 

@@ -503,7 +503,24 @@ class ParticipationManager(models.Manager):
         )
 
 
-class InitiativeInstitution(models.Model):
+class Participation:
+    """What the two join records of an initiative share: how they read and their natural key.
+
+    `other_field` names the record that takes part (an institution or a person).
+    """
+
+    other_field = ""
+
+    def __str__(self):
+        return f"{getattr(self, self.other_field)} — {self.get_role_display().lower()} of {self.initiative}"
+
+    def natural_key(self):
+        return (self.initiative.slug, getattr(self, self.other_field).slug, self.role)
+
+    natural_key.dependencies = ["programs.initiative", "programs.institution", "programs.person"]
+
+
+class InitiativeInstitution(Participation, models.Model):
     """An institution's part in an initiative, with its role."""
 
     other_field = "institution"
@@ -533,16 +550,8 @@ class InitiativeInstitution(models.Model):
             choice_constraint("role", Role, "initiativeinstitution_role_valid"),
         ]
 
-    def __str__(self):
-        return f"{self.institution} — {self.get_role_display().lower()} of {self.initiative}"
 
-    def natural_key(self):
-        return (self.initiative.slug, self.institution.slug, self.role)
-
-    natural_key.dependencies = ["programs.initiative", "programs.institution"]
-
-
-class InitiativePerson(models.Model):
+class InitiativePerson(Participation, models.Model):
     """A person's part in an initiative, with their role."""
 
     other_field = "person"
@@ -571,14 +580,6 @@ class InitiativePerson(models.Model):
             ),
             choice_constraint("role", Role, "initiativeperson_role_valid"),
         ]
-
-    def __str__(self):
-        return f"{self.person} — {self.get_role_display().lower()} of {self.initiative}"
-
-    def natural_key(self):
-        return (self.initiative.slug, self.person.slug, self.role)
-
-    natural_key.dependencies = ["programs.initiative", "programs.person"]
 
 
 # ---------------------------------------------------------------------------------------------

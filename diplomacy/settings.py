@@ -177,12 +177,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Failed logins (django-axes): after ATLAS_LOGIN_FAILURE_LIMIT failures for one user name, or
-# from one address, further tries are refused (HTTP 429) until ATLAS_LOGIN_COOLOFF_MINUTES have
-# passed without one. A successful login clears the count.
-AXES_FAILURE_LIMIT = int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", "5"))
+# Failed logins (django-axes, with the handler in diplomacy.security): failures are counted per
+# account and address, per address and per account, each with its own limit, until
+# ATLAS_LOGIN_COOLOFF_MINUTES pass without a new one. A few tries per account from one address;
+# more per address (a shared office); many per account from everywhere, which does not lock the
+# addresses the account has logged in from. A successful login clears only its own account's
+# failures from its own address. See "Accounts" in the README for the trade-off.
+LOGIN_LIMITS = {
+    "account_and_address": int(os.environ.get("ATLAS_LOGIN_FAILURE_LIMIT", "5")),
+    "address": int(os.environ.get("ATLAS_LOGIN_ADDRESS_LIMIT", "20")),
+    "account": int(os.environ.get("ATLAS_LOGIN_ACCOUNT_LIMIT", "30")),
+}
+AXES_HANDLER = "diplomacy.security.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = LOGIN_LIMITS["account_and_address"]
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("ATLAS_LOGIN_COOLOFF_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 # Behind N reverse proxies, the client's address is the Nth entry from the right of

@@ -13,11 +13,11 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When
 from django.db.models.functions import Substr
 
 from . import caching
-from .models import Initiative, InitiativeKind, InitiativeStatus, Role
+from .models import Initiative, InitiativeKind, InitiativeStatus
 from .search import COUNT_CAP, clean
 
 MAX_VALUES = 20  # values of one facet read from a query string
@@ -104,9 +104,8 @@ class RelationFacet(Facet):
     def counts(self, results, selected):
         other = self.other
         rows = (
-            self.through.objects.filter(
-                initiative__in=results.values("pk"), **{f"{other}__is_published": True}
-            )
+            self.through.objects.published()
+            .filter(initiative__in=results.values("pk"))
             .values_list(f"{other}__slug", f"{other}__name")
             .annotate(n=Count("initiative", distinct=True))
         )
@@ -154,15 +153,6 @@ FACETS = [
     DecadeFacet("decade", "Decade"),
     ChoiceFacet("status", "Status", field="status", choices=InitiativeStatus),
 ]
-
-
-def role_order(field="role"):
-    """Order roles as Role lists them (organizer first), not alphabetically."""
-    return Case(
-        *(When(**{field: value}, then=Value(index)) for index, value in enumerate(Role.values)),
-        default=Value(len(Role.values)),
-        output_field=IntegerField(),
-    )
 
 
 SORTS = {

@@ -114,8 +114,9 @@ def connect():
         if model._meta.model_name.startswith("historical"):
             continue  # a history row goes with a change of its record, which is watched
         uid = f"programs.caching.{model._meta.label_lower}"
-        if model._meta.auto_created:
-            m2m_changed.connect(data_changed, sender=model, dispatch_uid=f"{uid}.m2m")
-        else:
+        # Rows of a many-to-many table, explicit join records included, may be added in bulk
+        # (`initiative.topics.add(…)`), which only m2m_changed tells of.
+        m2m_changed.connect(data_changed, sender=model, dispatch_uid=f"{uid}.m2m")
+        if not model._meta.auto_created:
             post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}.save")
             post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}.delete")

@@ -14,6 +14,8 @@ from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from simple_history.models import is_historic, to_historic
 
+from .models import CITABLE
+
 # The field a refused constraint is shown next to, by the constraint's violation_error_code.
 CONSTRAINT_FIELDS = {
     "affiliation_end_after_start": "end",
@@ -42,36 +44,27 @@ class ConstraintErrorsByField(forms.ModelForm):
             self.add_error(field if field in self.fields else None, error)
 
 
-class CuratedForm(ConstraintErrorsByField):
-    """The form of a record's change page: a reason for the change, and no lost updates.
+class VersionedForm(ConstraintErrorsByField):
+    """A form that refuses to save a row someone else saved since the curator opened it.
 
-    `loaded_version` carries the record's `updated_at` as the curator loaded it; if the row has
-    been saved since, the form is refused and nothing is saved.
+    `loaded_version` carries the row's `updated_at` as the curator loaded it; if the row has
+    been saved since, the form is refused and nothing is saved. Records, join records and
+    citations all carry `updated_at`, so the guard holds for the rows of inlines too.
     """
 
-    change_reason = forms.CharField(
-        label="Reason for this change",
-        required=False,
-        max_length=100,  # the length of django-simple-history's history_change_reason
-        help_text="Optional. Why you made it, e.g. the source that corrects it. Kept in the history.",
-    )
     loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_versioned:
             self.fields["loaded_version"].initial = self.current_version(lock=False).isoformat()
-        if is_historic(self.instance):
-            # The admin's revert page: the form holds an earlier version of the record.
-            when = date_format(localtime(to_historic(self.instance).history_date), "j F Y, H:i")
-            self.fields["change_reason"].initial = f"Reverted to the version of {when}"
 
     @property
     def is_versioned(self):
         return self.instance.pk is not None and hasattr(self.instance, "updated_at")
 
     def current_version(self, lock):
-        """The record's `updated_at` as stored now (the form's instance may be an old version)."""
+        """The row's `updated_at` as stored now (the form's instance may be an old version)."""
         if not is_historic(self.instance) and not lock:
             return self.instance.updated_at
         rows = type(self.instance)._default_manager.filter(pk=self.instance.pk)
@@ -105,8 +98,55 @@ class CuratedForm(ConstraintErrorsByField):
         return f" ({last.history_user}, {when})" if last.history_user else f" ({when})"
 
 
-class CitationForm(ConstraintErrorsByField):
-    """A citation in the inline of the record it supports."""
+class CuratedForm(VersionedForm):
+    """The form of a record's change page: a reason for the change, and no lost updates."""
+
+    change_reason = forms.CharField(
+        label="Reason for this change",
+        required=False,
+        max_length=100,  # the length of django-simple-history's history_change_reason
+        help_text="Optional. Why you made it, e.g. the source that corrects it. Kept in the history.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if is_historic(self.instance):
+            # The admin's revert page: the form holds an earlier version of the record.
+            when = date_format(localtime(to_historic(self.instance).history_date), "j F Y, H:i")
+            self.fields["change_reason"].initial = f"Reverted to the version of {when}"
+
+
+class FactsField(forms.TypedMultipleChoiceField):
+    """Which facts of its subject a citation supports, as checkboxes of the facts of that kind."""
+
+    widget = forms.CheckboxSelectMultiple
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return value or []
+
+
+def fact_choices(subjects):
+    """(name, label) of the facts of these citable kinds (CITABLE), once each."""
+    choices = {}
+    for subject in subjects:
+        model, facts = CITABLE[subject]
+        for fact in facts:
+            choices.setdefault(fact, str(model._meta.get_field(fact).verbose_name))
+    return list(choices.items())
+
+
+class CitationForm(VersionedForm):
+    """A citation in the inline of the record it supports; `subject` is the kind of that record."""
+
+    subject = None
+    facts = FactsField(
+        label="Facts it supports",
+        help_text="Tick each fact of the record that the passage states. None for a relationship.",
+    )
 
     class Meta:
         error_messages = {
@@ -114,8 +154,13 @@ class CitationForm(ConstraintErrorsByField):
         }
         widgets = {"passage": forms.Textarea(attrs={"rows": 3, "cols": 40})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "facts" in self.fields:
+            self.fields["facts"].choices = fact_choices([self.subject] if self.subject else CITABLE)
 
-class CitationAdminForm(CuratedForm):
+
+class CitationAdminForm(CuratedForm, CitationForm):
     """A citation on a page of its own."""
 
     class Meta(CitationForm.Meta):

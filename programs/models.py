@@ -6,12 +6,15 @@ that all public reads go through (`.published()`), and a history of every change
 """
 
 import uuid
+from collections import defaultdict
 from functools import reduce
-from operator import or_
+from operator import add, or_
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, Q, When
+from django.db.models.lookups import Exact
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -38,8 +41,12 @@ class RecordQuerySet(models.QuerySet):
         return self.filter(is_published=True)
 
     def visible_to(self, user):
-        """What a detail page may show: drafts too for staff, who preview them; else published()."""
-        return self if user.is_staff else self.published()
+        """What a detail page may show: drafts too for those who may change them (their preview);
+        else published()."""
+        opts = self.model._meta
+        if user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+            return self
+        return self.published()
 
     def search(self, query):
         """The records matching a reader's or curator's query, best first (see programs.search).
@@ -51,6 +58,14 @@ class RecordQuerySet(models.QuerySet):
         from .search import search
 
         return search(self, query)
+
+    def with_initiative_count(self):
+        """Each record with `initiative_count`: the published initiatives linked to it."""
+        return self.annotate(
+            initiative_count=models.Count(
+                "initiatives", filter=Q(initiatives__is_published=True), distinct=True
+            )
+        )
 
 
 class SlugManager(models.Manager.from_queryset(RecordQuerySet)):
@@ -81,6 +96,57 @@ class Record(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+
+class LinkQuerySet(models.QuerySet):
+    def published(self):
+        """The links a reader may see: both records they join are published."""
+        return self.filter(**{f"{end}__is_published": True for end in self.model.ENDS})
+
+
+class LinkManager(models.Manager.from_queryset(LinkQuerySet)):
+    def get_by_natural_key(self, *key):
+        return self.get(
+            **{
+                f"{field}__slug" if field in self.model.ENDS else field: value
+                for field, value in zip(self.model.KEY, key, strict=True)
+            }
+        )
+
+
+class Link(models.Model):
+    """A relationship between two records that a page shows, and that citations support.
+
+    ENDS names the two records it joins; KEY its natural key: the slugs of its ends, then its
+    own distinguishing fields (a role, a title).
+    """
+
+    ENDS = ()
+    KEY = ()
+
+    # Checked by the admin's forms, so that two curators editing one link cannot overwrite
+    # each other (programs.forms.CuratedForm).
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LinkManager()
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return tuple(
+            getattr(self, field).slug if field in self.ENDS else getattr(self, field) for field in self.KEY
+        )
+
+    # Every kind of record a link can join.
+    natural_key.dependencies = [
+        "programs.initiative",
+        "programs.institution",
+        "programs.person",
+        "programs.track",
+        "programs.topic",
+        "programs.country",
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,13 +266,11 @@ class Person(Record):
         return reverse("programs:person", args=[self.slug])
 
 
-class AffiliationManager(models.Manager):
-    def get_by_natural_key(self, person, institution, title):
-        return self.get(person__slug=person, institution__slug=institution, title=title)
-
-
-class Affiliation(models.Model):
+class Affiliation(Link):
     """A person's place at an institution: a post, a degree, a membership."""
+
+    ENDS = ("person", "institution")
+    KEY = ("person", "institution", "title")
 
     person = models.ForeignKey(
         Person, on_delete=models.CASCADE, related_name="affiliations", help_text="Who."
@@ -226,10 +290,7 @@ class Affiliation(models.Model):
     end = PartialDateField(help_text="When it ended, if it did and the source says.")
     history = HistoricalRecords()
 
-    objects = AffiliationManager()
-
     class Meta:
-        ordering = ["person__name", "start"]
         constraints = [
             models.UniqueConstraint(
                 fields=["person", "institution", "title"],
@@ -250,15 +311,6 @@ class Affiliation(models.Model):
 
     def __str__(self):
         return f"{self.person} — {self.title}, {self.institution}"
-
-    def natural_key(self):
-        return (self.person.slug, self.institution.slug, self.title)
-
-    natural_key.dependencies = ["programs.person", "programs.institution"]
-
-    @property
-    def is_published(self):
-        return self.person.is_published and self.institution.is_published
 
     @property
     def span(self):
@@ -398,7 +450,11 @@ class Initiative(Record):
         max_length=30, choices=InitiativeKind.choices, help_text="What sort of initiative."
     )
     tracks = models.ManyToManyField(
-        Track, blank=True, related_name="initiatives", help_text="The track or tracks it belongs to."
+        Track,
+        through="InitiativeTrack",
+        blank=True,
+        related_name="initiatives",
+        help_text="The track or tracks it belongs to.",
     )
     summary = models.CharField(max_length=300, help_text="One sentence shown in lists and search results.")
     description = models.TextField(blank=True, help_text="What the sources say it does, who takes part, how.")
@@ -422,10 +478,18 @@ class Initiative(Record):
         max_length=300, blank=True, help_text="Where it meets or works, as the source names the places."
     )
     countries = models.ManyToManyField(
-        Country, blank=True, related_name="initiatives", help_text="Countries it brings together or works in."
+        Country,
+        through="InitiativeCountry",
+        blank=True,
+        related_name="initiatives",
+        help_text="Countries it brings together or works in.",
     )
     topics = models.ManyToManyField(
-        Topic, blank=True, related_name="initiatives", help_text="What it works on."
+        Topic,
+        through="InitiativeTopic",
+        blank=True,
+        related_name="initiatives",
+        help_text="What it works on.",
     )
     institutions = models.ManyToManyField(
         Institution, through="InitiativeInstitution", related_name="initiatives", blank=True
@@ -473,10 +537,6 @@ class Initiative(Record):
         return reverse("programs:initiative", args=[self.slug])
 
     @property
-    def start_year(self):
-        return partial_dates.year_of(self.start)
-
-    @property
     def span(self):
         return partial_dates.display_span(self.start, self.end)
 
@@ -494,51 +554,123 @@ class Role(models.TextChoices):
     SUBJECT = "subject", "Studied or reported on it"
 
 
-class ParticipationManager(models.Manager):
-    """Looks a join record up by its parents' slugs and its role."""
+def _initiative(related_name):
+    return models.ForeignKey(
+        Initiative,
+        # The initiative's links go with it; what they link it to stays.
+        on_delete=models.CASCADE,
+        related_name=related_name,
+        help_text="The initiative.",
+    )
 
-    def get_by_natural_key(self, initiative, other, role):
-        return self.get(
-            **{"initiative__slug": initiative, f"{self.model.other_field}__slug": other, "role": role}
-        )
 
+class InitiativeLink(Link):
+    """A link from an initiative to a track, topic or country it is classed under."""
 
-class Participation:
-    """What the two join records of an initiative share: how they read and their natural key.
-
-    `other_field` names the record that takes part (an institution or a person).
-    """
-
-    other_field = ""
+    class Meta:
+        abstract = True
 
     def __str__(self):
-        return f"{getattr(self, self.other_field)} — {self.get_role_display().lower()} of {self.initiative}"
-
-    def natural_key(self):
-        return (self.initiative.slug, getattr(self, self.other_field).slug, self.role)
-
-    natural_key.dependencies = ["programs.initiative", "programs.institution", "programs.person"]
+        return f"{self.initiative} — {self.ENDS[1]}: {getattr(self, self.ENDS[1])}"
 
 
-class InitiativeInstitution(Participation, models.Model):
-    """An institution's part in an initiative, with its role."""
+def _unique_link(name):
+    return models.UniqueConstraint(
+        fields=["initiative", name],
+        name=f"initiative{name}_unique",
+        violation_error_message=f"This initiative already has this {name}.",
+    )
 
-    other_field = "institution"
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="institution_roles")
+class InitiativeTrack(InitiativeLink):
+    ENDS = KEY = ("initiative", "track")
+    initiative = _initiative("track_links")
+    track = models.ForeignKey(
+        Track, on_delete=models.PROTECT, related_name="initiative_links", help_text="The track it belongs to."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "track of an initiative"
+        verbose_name_plural = "tracks of initiatives"
+        constraints = [_unique_link("track")]
+
+
+class InitiativeTopic(InitiativeLink):
+    ENDS = KEY = ("initiative", "topic")
+    initiative = _initiative("topic_links")
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="initiative_links", help_text="What it works on."
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "topic of an initiative"
+        verbose_name_plural = "topics of initiatives"
+        constraints = [_unique_link("topic")]
+
+
+class InitiativeCountry(InitiativeLink):
+    ENDS = KEY = ("initiative", "country")
+    initiative = _initiative("country_links")
+    country = models.ForeignKey(
+        Country,
+        on_delete=models.PROTECT,
+        related_name="initiative_links",
+        help_text="A country it brings together or works in.",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "country of an initiative"
+        verbose_name_plural = "countries of initiatives"
+        constraints = [_unique_link("country")]
+
+
+# Roles in the order Role lists them (organizer first), not alphabetically.
+ROLE_ORDER = models.Case(
+    *(models.When(role=value, then=models.Value(index)) for index, value in enumerate(Role.values)),
+    default=models.Value(len(Role.values)),
+    output_field=models.IntegerField(),
+)
+
+
+class ParticipationQuerySet(LinkQuerySet):
+    def in_role_order(self, *then, first=()):
+        """Ordered by `first`, then by role as Role lists them, then by `then`."""
+        return self.order_by(*first, ROLE_ORDER, *then)
+
+
+class Participation(Link):
+    """An institution's or a person's part in an initiative, with its role."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, help_text="Its part in the initiative.")
+    note = models.CharField(max_length=300, blank=True, help_text="Detail the source gives about this role.")
+
+    objects = LinkManager.from_queryset(ParticipationQuerySet)()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{getattr(self, self.ENDS[1])} — {self.get_role_display().lower()} of {self.initiative}"
+
+
+class InitiativeInstitution(Participation):
+    ENDS = ("initiative", "institution")
+    KEY = ("initiative", "institution", "role")
+
+    initiative = _initiative("institution_roles")
+
     institution = models.ForeignKey(
         Institution,
         on_delete=models.PROTECT,  # an institution with roles on record is detached by hand first
         related_name="initiative_roles",
+        help_text="The institution that takes part.",
     )
-    role = models.CharField(max_length=20, choices=Role.choices, help_text="Its part in the initiative.")
-    note = models.CharField(max_length=300, blank=True, help_text="Detail the source gives about this role.")
     history = HistoricalRecords()
 
-    objects = ParticipationManager()
-
     class Meta:
-        ordering = ["initiative__name", "role", "institution__name"]
         verbose_name = "institution of an initiative"
         verbose_name_plural = "institutions of initiatives"
         constraints = [
@@ -551,25 +683,21 @@ class InitiativeInstitution(Participation, models.Model):
         ]
 
 
-class InitiativePerson(Participation, models.Model):
-    """A person's part in an initiative, with their role."""
+class InitiativePerson(Participation):
+    ENDS = ("initiative", "person")
+    KEY = ("initiative", "person", "role")
 
-    other_field = "person"
+    initiative = _initiative("person_roles")
 
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="person_roles")
     person = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,  # a person with roles on record is detached by hand first
         related_name="initiative_roles",
+        help_text="The person who takes part.",
     )
-    role = models.CharField(max_length=20, choices=Role.choices, help_text="Their part in the initiative.")
-    note = models.CharField(max_length=300, blank=True, help_text="Detail the source gives about this role.")
     history = HistoricalRecords()
 
-    objects = ParticipationManager()
-
     class Meta:
-        ordering = ["initiative__name", "role", "person__name"]
         verbose_name = "person of an initiative"
         verbose_name_plural = "people of initiatives"
         constraints = [
@@ -580,6 +708,55 @@ class InitiativePerson(Participation, models.Model):
             ),
             choice_constraint("role", Role, "initiativeperson_role_valid"),
         ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Events
+
+
+class EventQuerySet(RecordQuerySet):
+    def published(self):
+        """An event is public when it and its initiative are."""
+        return self.filter(is_published=True, initiative__is_published=True)
+
+
+class Event(Record):
+    """Something that happened on a date within an initiative: a session, a launch, a photograph."""
+
+    initiative = models.ForeignKey(
+        Initiative,
+        # An event is part of its initiative's story and goes with it.
+        on_delete=models.CASCADE,
+        related_name="events",
+        help_text="The initiative it happened within.",
+    )
+    name = models.CharField(max_length=200, help_text="What happened, in a few words (e.g. 2016 session).")
+    date = PartialDateField(help_text="When, as precise as the source: 2016, 2016-03, 2013-04-30.")
+    places = models.CharField(max_length=300, blank=True, help_text="Where, as the source names the place.")
+    description = models.TextField(blank=True, help_text="What the sources say happened.")
+    institutions = models.ManyToManyField(
+        Institution, blank=True, related_name="events", help_text="The institutions in it."
+    )
+    people = models.ManyToManyField(Person, blank=True, related_name="events", help_text="The people in it.")
+    history = HistoricalRecords()
+
+    objects = SlugManager.from_queryset(EventQuerySet)()
+
+    class Meta:
+        ordering = ["date", "name"]
+        constraints = [
+            models.CheckConstraint(condition=partial_dates.well_formed("date"), name="event_date_well_formed")
+        ]
+
+    def __str__(self):
+        return f"{self.initiative}: {self.name}"
+
+    def get_absolute_url(self):
+        return reverse("programs:event", args=[self.slug])
+
+    @property
+    def date_display(self):
+        return partial_dates.display(self.date)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -608,6 +785,12 @@ class Period(models.TextChoices):
     ACADEMIC_YEAR = "academic_year", "an academic year"
     SPAN = "span", "a span of years"
     AS_OF = "as_of", "as of a date"
+
+
+class StatisticQuerySet(RecordQuerySet):
+    def with_attributions(self):
+        """With what a statistic is reported by and is about, as its rows show them."""
+        return self.select_related("reported_by", "reported_in", "initiative", "from_country", "to_country")
 
 
 class Statistic(Record):
@@ -649,6 +832,7 @@ class Statistic(Record):
     )
     initiative = models.ForeignKey(
         Initiative,
+        # A figure about an initiative is part of its record: deleting the initiative deletes it.
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -672,6 +856,8 @@ class Statistic(Record):
         help_text="For a flow between two countries: where they go.",
     )
     history = HistoricalRecords()
+
+    objects = SlugManager.from_queryset(StatisticQuerySet)()
 
     class Meta:
         ordering = ["measure"]
@@ -721,20 +907,60 @@ class Statistic(Record):
 # Citations
 
 
-# The fields of Citation that can name what a passage supports; exactly one is set.
-CITATION_SUBJECTS = [
-    "track",
-    "initiative",
-    "institution",
-    "person",
-    "statistic",
-    "topic",
-    "country",
-    "cited_source",
-    "initiative_institution",
-    "initiative_person",
-    "affiliation",
-]
+# What a citation can support, declared once: for each kind of record or relationship, the field
+# of Citation that points to it (in this order), its model, and the facts of it a page shows.
+# Citation's foreign keys and its one-subject constraint, the admin's citation fields, the data
+# check and the pages' footnotes all follow from this table. A relationship has no facts of its
+# own to list: its citation supports the link itself, with its role, title or dates.
+CITABLE = {
+    "track": (Track, ["name", "definition", "origin", "origin_date", "coined_by", "coined_in"]),
+    "initiative": (
+        Initiative,
+        [
+            "name",
+            "other_names",
+            "kind",
+            "summary",
+            "description",
+            "start",
+            "end",
+            "status",
+            "frequency",
+            "places",
+        ],
+    ),
+    "institution": (
+        Institution,
+        ["name", "acronym", "other_names", "kind", "country", "city", "parent", "description"],
+    ),
+    "person": (Person, ["name", "other_names", "description"]),
+    "statistic": (
+        Statistic,
+        [
+            "measure",
+            "stated_value",
+            "unit",
+            "period",
+            "reported_by",
+            "reported_in",
+            "initiative",
+            "from_country",
+            "to_country",
+        ],
+    ),
+    "topic": (Topic, ["name", "description"]),
+    "country": (Country, ["name", "other_names"]),
+    "cited_source": (Source, ["title", "kind", "publisher", "authors", "date", "url", "description"]),
+    "event": (Event, ["name", "date", "places", "description", "institutions", "people"]),
+    "initiative_track": (InitiativeTrack, []),
+    "initiative_topic": (InitiativeTopic, []),
+    "initiative_country": (InitiativeCountry, []),
+    "initiative_institution": (InitiativeInstitution, []),
+    "initiative_person": (InitiativePerson, []),
+    "affiliation": (Affiliation, []),
+}
+CITATION_SUBJECTS = list(CITABLE)
+SUBJECT_OF_MODEL = {model: subject for subject, (model, _) in CITABLE.items()}
 
 
 class CitationQuerySet(models.QuerySet):
@@ -742,20 +968,73 @@ class CitationQuerySet(models.QuerySet):
         """The passages a reader may see: those quoted from a published source."""
         return self.filter(source__is_published=True)
 
+    def supporting(self, *records):
+        """The published citations of `records` (records and links of any citable kind), with
+        their sources, in the order of their sources: one query, one indexed column per kind."""
+        ids = defaultdict(list)
+        for record in records:
+            ids[SUBJECT_OF_MODEL[type(record)]].append(record.pk)
+        if not ids:
+            return self.none()
+        condition = reduce(or_, (Q(**{f"{subject}__in": pks}) for subject, pks in ids.items()))
+        return (
+            self.published()
+            .filter(condition)
+            .select_related("source")
+            .order_by("source__title", models.F("position").asc(nulls_last=True), "id")
+        )
+
+    def in_source_order(self):
+        """In the order the passages occur in their source (those not located last)."""
+        return self.order_by(models.F("position").asc(nulls_last=True), "id")
+
+    def with_subjects(self):
+        """With the record or link each supports, and a link's two ends."""
+        ends = {
+            f"{subject}__{end}"
+            for subject, (model, _) in CITABLE.items()
+            for end in getattr(model, "ENDS", ())
+        }
+        return self.select_related(*CITABLE, *sorted(ends))
+
 
 class CitationManager(models.Manager.from_queryset(CitationQuerySet)):
     def get_by_natural_key(self, key):
         return self.get(key=key)
 
 
-class Citation(models.Model):
-    """The verbatim passage of a source that supports one record or one relationship.
+def _subject_fields():
+    """One foreign key per citable kind, all alike: deleting a record deletes its passages."""
+    fields = {
+        name: models.ForeignKey(model, models.CASCADE, null=True, blank=True, related_name="citations")
+        for name, (model, _) in CITABLE.items()
+    }
+    # Sources are quoted by citations (Citation.source); those that tell of a source are its mentions.
+    fields["cited_source"] = models.ForeignKey(
+        Source,
+        models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mentions",
+        help_text="A source this passage tells of (a report the article cites).",
+    )
+    return fields
 
-    Exactly one of the subject fields is set. Explicit foreign keys, rather than a generic
-    relation, keep citations loadable by natural key and prefetchable with the record.
+
+# An abstract base built from the table, so the fields exist when the model (and its history) is made.
+CitationSubjects = type(
+    "CitationSubjects",
+    (models.Model,),
+    {"__module__": __name__, "Meta": type("Meta", (), {"abstract": True}), **_subject_fields()},
+)
+
+
+class Citation(CitationSubjects):
+    """The verbatim passage of a source that supports facts of one record, or one relationship.
+
+    Exactly one subject field (CITABLE) is set. Explicit foreign keys, rather than a generic
+    relation, keep citations loadable by natural key and selectable with the record.
     """
-
-    SUBJECTS = CITATION_SUBJECTS
 
     key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     source = models.ForeignKey(
@@ -765,53 +1044,37 @@ class Citation(models.Model):
         help_text="The document the passage is quoted from.",
     )
     passage = models.TextField(help_text="The supporting passage, copied verbatim from the source.")
+    position = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Where the passage begins in the source's text (its character offset), so that a "
+        "source's page lists its passages in the source's order. `check_data --source-text` checks it.",
+    )
+    facts = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Which facts of its record the passage supports (e.g. name, start, kind). "
+        "Empty for a relationship: the passage supports the link itself.",
+    )
     note = models.CharField(
         max_length=300, blank=True, help_text="Why this passage supports the record, if not obvious."
     )
-
-    track = models.ForeignKey(Track, models.CASCADE, null=True, blank=True, related_name="citations")
-    initiative = models.ForeignKey(
-        Initiative, models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    institution = models.ForeignKey(
-        Institution, models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    person = models.ForeignKey(Person, models.CASCADE, null=True, blank=True, related_name="citations")
-    statistic = models.ForeignKey(Statistic, models.CASCADE, null=True, blank=True, related_name="citations")
-    topic = models.ForeignKey(Topic, models.CASCADE, null=True, blank=True, related_name="citations")
-    country = models.ForeignKey(Country, models.CASCADE, null=True, blank=True, related_name="citations")
-    cited_source = models.ForeignKey(
-        Source,
-        models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="mentions",
-        help_text="A source this passage tells of (a report the article cites).",
-    )
-    initiative_institution = models.ForeignKey(
-        InitiativeInstitution, models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    initiative_person = models.ForeignKey(
-        InitiativePerson, models.CASCADE, null=True, blank=True, related_name="citations"
-    )
-    affiliation = models.ForeignKey(
-        Affiliation, models.CASCADE, null=True, blank=True, related_name="citations"
-    )
+    # Checked by the admin's forms against lost updates (programs.forms.CuratedForm).
+    updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
     objects = CitationManager()
 
     class Meta:
-        ordering = ["source", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=reduce(
-                    or_,
-                    (
-                        Q(**{f"{field}__isnull": False})
-                        & Q(**{f"{other}__isnull": True for other in CITATION_SUBJECTS if other != field})
-                        for field in CITATION_SUBJECTS
+                # Exactly one subject field is set: the count of those that are is 1.
+                condition=Exact(
+                    reduce(
+                        add,
+                        (Case(When(**{f"{field}__isnull": False}, then=1), default=0) for field in CITABLE),
                     ),
+                    1,
                 ),
                 name="citation_has_one_subject",
                 violation_error_message="A citation supports exactly one record or relationship: choose one.",
@@ -833,22 +1096,35 @@ class Citation(models.Model):
 
     natural_key.dependencies = [
         "programs.source",
-        "programs.track",
-        "programs.initiative",
-        "programs.institution",
-        "programs.person",
-        "programs.statistic",
-        "programs.topic",
-        "programs.country",
-        "programs.initiativeinstitution",
-        "programs.initiativeperson",
-        "programs.affiliation",
+        *(f"programs.{model._meta.model_name}" for model, _ in CITABLE.values()),
     ]
+
+    @property
+    def subject_field(self):
+        """The name of the field that points to what this passage supports."""
+        return next((field for field in CITABLE if getattr(self, f"{field}_id") is not None), None)
 
     @property
     def subject(self):
         """The record or relationship this passage supports."""
-        for field in self.SUBJECTS:
-            if getattr(self, f"{field}_id") is not None:
-                return getattr(self, field)
-        return None
+        field = self.subject_field
+        return getattr(self, field) if field else None
+
+    def subject_records(self):
+        """The records this passage is about: its record, or both ends of its link."""
+        subject = self.subject
+        if subject is None:
+            return []
+        return [getattr(subject, end) for end in subject.ENDS] if isinstance(subject, Link) else [subject]
+
+    def clean(self):
+        field = self.subject_field
+        if field is None:
+            return
+        known = CITABLE[field][1]
+        unknown = [fact for fact in self.facts or [] if fact not in known]
+        if not isinstance(self.facts, list) or unknown:
+            kind = field.replace("_", " ")
+            choices = ", ".join(known) or "none: it supports the link itself"
+            message = f"Not a fact of a {kind}: {', '.join(map(str, unknown))}. Choose among: {choices}."
+            raise ValidationError({"facts": message})

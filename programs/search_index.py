@@ -168,7 +168,7 @@ def connect():
     Initiative = global_apps.get_model("programs", "Initiative")
     uid = "programs.search_index"
     post_save.connect(initiative_saved, sender=Initiative, dispatch_uid=f"{uid}.initiative")
-    for model_name in ("InitiativeInstitution", "InitiativePerson"):
+    for model_name in ("InitiativeInstitution", "InitiativePerson", "InitiativeTopic"):
         model = global_apps.get_model("programs", model_name)
         post_save.connect(role_changed, sender=model, dispatch_uid=f"{uid}.save.{model_name}")
         post_delete.connect(role_changed, sender=model, dispatch_uid=f"{uid}.delete.{model_name}")

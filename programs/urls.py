@@ -24,5 +24,7 @@ urlpatterns = [
     path("topics/", cached_page(views.TopicListView.as_view()), name="topic_list"),
     path("topics/<slug:slug>/", cached_page(views.TopicDetailView.as_view()), name="topic"),
     path("countries/", cached_page(views.CountryListView.as_view()), name="country_list"),
+    path("events/", cached_page(views.EventListView.as_view()), name="event_list"),
+    path("events/<slug:slug>/", cached_page(views.EventDetailView.as_view()), name="event"),
     path("countries/<slug:slug>/", cached_page(views.CountryDetailView.as_view()), name="country"),
 ]

@@ -105,8 +105,12 @@ def knowledge_base(initiative, institution, source, track, country):
     from programs.models import (
         Affiliation,
         Citation,
+        Event,
+        InitiativeCountry,
         InitiativeInstitution,
         InitiativePerson,
+        InitiativeTopic,
+        InitiativeTrack,
         Person,
         Statistic,
         Topic,
@@ -129,10 +133,16 @@ def knowledge_base(initiative, institution, source, track, country):
     forum = Initiative.objects.create(
         slug="a-forum", name="A Forum", kind="forum", summary="Experts meet.", start="2011", end="2016"
     )
+    # Links one by one, as the admin saves them (with their history), not in bulk.
+    InitiativeTrack.objects.filter(initiative=initiative).delete()
     for each in (initiative, forum):
-        each.tracks.add(track, track_15)
-        each.topics.add(space, education)
-        each.countries.add(country, usa)
+        for link, field, others in [
+            (InitiativeTrack, "track", (track, track_15)),
+            (InitiativeTopic, "topic", (space, education)),
+            (InitiativeCountry, "country", (country, usa)),
+        ]:
+            for other in others:
+                link.objects.create(initiative=each, **{field: other})
     affiliations = [
         Affiliation.objects.create(person=author, institution=mit, title="professor", start="2001"),
         Affiliation.objects.create(person=expert, institution=institution, title="expert"),
@@ -162,8 +172,18 @@ def knowledge_base(initiative, institution, source, track, country):
         )
         for year in (2013, 2014)
     ]
+    events = [
+        Event.objects.create(slug=f"session-{year}", name=f"The {year} session", initiative=initiative, date=year)
+        for year in ("2015", "2016")
+    ]
+    for event in events:
+        event.institutions.add(institution)
     subjects = {
         "track": [track, track_15],
+        "event": events,
+        "initiative_track": list(InitiativeTrack.objects.all()),
+        "initiative_topic": list(InitiativeTopic.objects.all()),
+        "initiative_country": list(InitiativeCountry.objects.all()),
         "initiative": [initiative, forum],
         "institution": [institution, mit, college],
         "person": [author, expert],

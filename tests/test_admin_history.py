@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from programs.models import Initiative
+from programs.models import Citation, Initiative
 from tests.admin_forms import add_row, admin_url, change, errors, form_data
 
 
@@ -113,3 +113,20 @@ def test_a_save_without_the_opened_version_is_refused(curator_client, initiative
         "Nothing was saved: the form does not say which version you opened. Open the record again."
     ]
     assert Initiative.objects.get(pk=initiative.pk).summary == "Citizens meet."
+
+
+def test_the_second_of_two_concurrent_saves_of_a_citation_row_is_refused(
+    curator_client, second_curator, initiative, source
+):
+    """The rows of a record's inlines — citations, roles, links — are guarded like the record."""
+    citation = Citation.objects.create(source=source, initiative=initiative, passage="A first wording.")
+    url = admin_url(Initiative, "change", initiative.pk)
+    opened_first = form_data(curator_client.get(url))
+    opened_second = form_data(second_curator.get(url))
+    row = next(key for key, value in opened_first.items() if value == "A first wording.")
+    assert second_curator.post(url, {**opened_second, row: "The second's wording."}).status_code == 302
+
+    response = curator_client.post(url, {**opened_first, row: "The first's wording."})
+    assert response.status_code == 200
+    assert any("changed by someone else" in message for message in sum(errors(response).values(), []))
+    assert Citation.objects.get(pk=citation.pk).passage == "The second's wording."

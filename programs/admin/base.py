@@ -14,27 +14,17 @@ import csv
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.db import router, transaction
-from django.http import HttpResponse
+from django.http import StreamingHttpResponse
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from ..forms import CitationForm, CuratedForm
-from ..models import Citation
+from ..export import Echo, spreadsheet_safe
+from ..forms import CitationForm, CuratedForm, VersionedForm
+from ..models import SUBJECT_OF_MODEL, Citation
 from .widgets import SafeAutocompleteFields
 
 YOUR_CHANGE = ("Your change", {"fields": ["change_reason", "loaded_version"]})
 PUBLICATION = ("Publication", {"fields": ["is_published", "created_at", "updated_at"]})
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value):
-    if value is None:
-        return ""
-    text = str(value)
-    # Quote formula-like text so opening the export in a spreadsheet runs nothing.
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 class ChoicesOncePerRequest:
@@ -101,14 +91,18 @@ class CuratedAdmin(SafeAutocompleteFields, SimpleHistoryAdmin):
         many = opts.many_to_many
         rows = queryset.select_related(*[f.name for f in fields if f.is_relation])
         rows = rows.prefetch_related(*[f.name for f in many])
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
+
+        def lines():
+            writer = csv.writer(Echo())
+            yield writer.writerow([f.name for f in (*fields, *many)])
+            # In chunks, so that a large export streams instead of being built in memory.
+            for row in rows.iterator(chunk_size=2000):
+                cells = [getattr(row, f.name) for f in fields]
+                cells += ["; ".join(str(related) for related in getattr(row, f.name).all()) for f in many]
+                yield writer.writerow([spreadsheet_safe("" if cell is None else cell) for cell in cells])
+
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{opts.model_name}.csv"'
-        writer = csv.writer(response)
-        writer.writerow([f.name for f in (*fields, *many)])
-        for row in rows:
-            cells = [getattr(row, f.name) for f in fields]
-            cells += ["; ".join(str(related) for related in getattr(row, f.name).all()) for f in many]
-            writer.writerow([csv_cell(cell) for cell in cells])
         return response
 
 
@@ -165,23 +159,34 @@ class RecordAdmin(CuratedAdmin):
 
 
 class Inline(SafeAutocompleteFields, admin.TabularInline):
-    """An inline whose rows are loaded with the records their titles name."""
+    """An inline whose rows are loaded with the records their titles name, and whose rows are
+    refused, like the record, when someone else saved them since the page was opened."""
 
     extra = 0
     select_related = []
+    form = VersionedForm
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related(*self.select_related)
+
+    def get_fields(self, request, obj=None):
+        return [*super().get_fields(request, obj), "loaded_version"]
 
 
 class CitationInline(Inline):
     model = Citation
     select_related = ["source"]
     form = CitationForm
-    fields = ["source", "passage", "note"]
+    fields = ["source", "passage", "facts", "note"]
     autocomplete_fields = ["source"]
     verbose_name_plural = "citations: the passages of sources that support it"
 
     def get_extra(self, request, obj=None, **kwargs):
         # A new record gets one blank citation to fill in: every record needs a source.
         return 1 if obj is None else 0
+
+    def get_formset(self, request, obj=None, **kwargs):
+        # The facts to tick are those of the record this inline belongs to.
+        subject = self.fk_name or SUBJECT_OF_MODEL[self.parent_model]
+        kwargs["form"] = type(self.form.__name__, (self.form,), {"subject": subject})
+        return super().get_formset(request, obj, **kwargs)

@@ -11,13 +11,17 @@ from django.db.models import Q
 
 from ..forms import CitationAdminForm
 from ..models import (
-    CITATION_SUBJECTS,
+    CITABLE,
     Affiliation,
     Citation,
     Country,
+    Event,
     Initiative,
+    InitiativeCountry,
     InitiativeInstitution,
     InitiativePerson,
+    InitiativeTopic,
+    InitiativeTrack,
     Institution,
     Person,
     Source,
@@ -37,6 +41,28 @@ from .base import (
 
 # ---------------------------------------------------------------------------------------------
 # Inlines of the join records
+
+
+def link_inline(link, other, plural):
+    """The inline of an initiative's links to one kind of record (tracks, topics, countries)."""
+    return type(
+        f"{link.__name__}Inline",
+        (Inline,),
+        {
+            "model": link,
+            "select_related": [other],
+            "fields": [other],
+            "autocomplete_fields": [other],
+            "show_change_link": True,  # its own page holds the citations of the link
+            "verbose_name": other,
+            "verbose_name_plural": plural,
+        },
+    )
+
+
+InitiativeTrackInline = link_inline(InitiativeTrack, "track", "tracks")
+InitiativeTopicInline = link_inline(InitiativeTopic, "topic", "topics")
+InitiativeCountryInline = link_inline(InitiativeCountry, "country", "countries")
 
 
 class InitiativeInstitutionInline(Inline):
@@ -62,6 +88,7 @@ class InitiativePersonInline(Inline):
 class AffiliationInline(Inline):
     model = Affiliation
     select_related = ["person", "institution"]
+    ordering = ["start", "institution__name"]
     fields = ["institution", "title", "start", "end"]
     autocomplete_fields = ["institution"]
     show_change_link = True
@@ -182,40 +209,84 @@ class InitiativeAdmin(RecordAdmin):
         ("topics", RelatedFilter),
         ("countries", RelatedFilter),
     ]
-    autocomplete_fields = ["tracks", "countries", "topics"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "other_names", "kind", "tracks", "summary", "description"]}),
+        (None, {"fields": ["name", "slug", "other_names", "kind", "summary", "description"]}),
         ("When", {"fields": ["start", "end", "status", "frequency"]}),
-        ("Where and on what", {"fields": ["places", "countries", "topics"]}),
+        ("Where", {"fields": ["places"]}),
         PUBLICATION,
     ]
-    inlines = [InitiativeInstitutionInline, InitiativePersonInline, CitationInline]
+    inlines = [
+        InitiativeTrackInline,
+        InitiativeTopicInline,
+        InitiativeCountryInline,
+        InitiativeInstitutionInline,
+        InitiativePersonInline,
+        CitationInline,
+    ]
 
     def get_queryset(self, request):
         # The stored search document is derived data that no admin page shows.
         return super().get_queryset(request).defer("related_names", "search_vector")
 
 
+class LinkAdmin(CuratedAdmin):
+    """A link of an initiative on a page of its own, where its citations are edited."""
+
+    inlines = [CitationInline]
+
+
+for _link, _other in ((InitiativeTrack, "track"), (InitiativeTopic, "topic"), (InitiativeCountry, "country")):
+    admin.site.register(
+        _link,
+        type(
+            f"{_link.__name__}Admin",
+            (LinkAdmin,),
+            {
+                "list_display": ["initiative", _other],
+                "list_select_related": ["initiative", _other],
+                "list_filter": [(_other, RelatedOnlyFilter)],
+                "search_fields": ["initiative__name", f"{_other}__name"],
+                "autocomplete_fields": ["initiative", _other],
+                "fieldsets": [(None, {"fields": ["initiative", _other]})],
+            },
+        ),
+    )
+
+
 @admin.register(InitiativeInstitution)
-class InitiativeInstitutionAdmin(CuratedAdmin):
+class InitiativeInstitutionAdmin(LinkAdmin):
     list_display = ["initiative", "role", "institution", "note"]
     list_select_related = ["initiative", "institution"]
     list_filter = ["role"]
     search_fields = ["initiative__name", "institution__name", "institution__acronym", "note"]
     autocomplete_fields = ["initiative", "institution"]
     fieldsets = [(None, {"fields": ["initiative", "institution", "role", "note"]})]
-    inlines = [CitationInline]
 
 
 @admin.register(InitiativePerson)
-class InitiativePersonAdmin(CuratedAdmin):
+class InitiativePersonAdmin(LinkAdmin):
     list_display = ["initiative", "role", "person", "note"]
     list_select_related = ["initiative", "person"]
     list_filter = ["role"]
     search_fields = ["initiative__name", "person__name", "note"]
     autocomplete_fields = ["initiative", "person"]
     fieldsets = [(None, {"fields": ["initiative", "person", "role", "note"]})]
+
+
+@admin.register(Event)
+class EventAdmin(RecordAdmin):
+    list_display = ["name", "initiative", "date", "is_published", "public_page"]
+    list_select_related = ["initiative"]
+    list_filter = ["is_published"]
+    autocomplete_fields = ["initiative", "institutions", "people"]
+    prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["initiative", "name", "slug", "date", "places"]}),
+        ("Who took part", {"fields": ["institutions", "people"]}),
+        ("About", {"fields": ["description"]}),
+        PUBLICATION,
+    ]
     inlines = [CitationInline]
 
 
@@ -251,10 +322,10 @@ class SupportsFilter(admin.SimpleListFilter):
     parameter_name = "supports"
 
     def lookups(self, request, model_admin):
-        return [(field, Citation._meta.get_field(field).verbose_name) for field in CITATION_SUBJECTS]
+        return [(field, Citation._meta.get_field(field).verbose_name) for field in CITABLE]
 
     def queryset(self, request, queryset):
-        if self.value() in CITATION_SUBJECTS:
+        if self.value() in CITABLE:
             return queryset.filter(Q(**{f"{self.value()}__isnull": False}))
         return queryset
 
@@ -263,32 +334,19 @@ class SupportsFilter(admin.SimpleListFilter):
 class CitationAdmin(CuratedAdmin):
     form = CitationAdminForm
     list_display = ["__str__", "supports"]
-    list_select_related = [
-        # The source, and the record or relationship with what its title names.
-        "source",
-        "track",
-        "initiative",
-        "institution",
-        "person",
-        "statistic",
-        "topic",
-        "country",
-        "cited_source",
-        "affiliation__person",
-        "affiliation__institution",
-        "initiative_institution__initiative",
-        "initiative_institution__institution",
-        "initiative_person__initiative",
-        "initiative_person__person",
-    ]
+
+    def get_queryset(self, request):
+        # The source, and the record or link with what its title names.
+        return super().get_queryset(request).select_related("source").with_subjects()
+
     list_filter = [SupportsFilter, ("source", RelatedOnlyFilter)]
     search_fields = ["passage", "note", "source__title"]
-    autocomplete_fields = ["source", *CITATION_SUBJECTS]
+    autocomplete_fields = ["source", *CITABLE]
     fieldsets = [
-        (None, {"fields": ["source", "passage", "note"]}),
+        (None, {"fields": ["source", "passage", "position", "note"]}),
         (
-            "What it supports: one record or relationship",
-            {"fields": CITATION_SUBJECTS},
+            "What it supports: one record or relationship, and which of its facts",
+            {"fields": [*CITABLE, "facts"]},
         ),
     ]
 

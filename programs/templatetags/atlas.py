@@ -1,7 +1,7 @@
 """Template helpers of the public pages: highlighted matches and links to published records."""
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 
 from .. import search
 
@@ -74,3 +74,29 @@ def citation_subjects(citation):
 def elided_pages(page_obj):
     """Page numbers around the current one, with … for the gaps."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag(takes_context=True)
+def cite(context, record, *facts):
+    """Footnote markers after a fact: links to the passages of the page's Sources that support
+    these facts of `record` (for a link, the link itself)."""
+    notes = context.get("footnotes")
+    if not notes or record is None:
+        return ""
+    passages = notes.of(record, *facts)
+    if not passages:
+        return ""
+    links = format_html_join(
+        "",
+        '<a href="#{}" aria-label="source passage {}">[{}]</a>',
+        ((p.anchor, p.number, p.number) for p in passages),
+    )
+    return format_html('<sup class="footnote">{}</sup>', links)
+
+
+@register.simple_tag
+def named(record):
+    """A published record as a link to its page; anything else (a link, a draft) as its name."""
+    if getattr(record, "is_published", False) and hasattr(record, "get_absolute_url"):
+        return format_html('<a href="{}">{}</a>', record.get_absolute_url(), record)
+    return str(record)

@@ -6,6 +6,8 @@ from .initiatives import InitiativeDetailView, InitiativeListView, initiative_cs
 from .records import (
     CountryDetailView,
     CountryListView,
+    EventDetailView,
+    EventListView,
     InstitutionDetailView,
     InstitutionListView,
     PersonDetailView,
@@ -24,6 +26,8 @@ from .site_search import search
 __all__ = [
     "CountryDetailView",
     "CountryListView",
+    "EventDetailView",
+    "EventListView",
     "InitiativeDetailView",
     "InitiativeListView",
     "InstitutionDetailView",

@@ -4,7 +4,7 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from ..models import Citation, Initiative
+from ..provenance import Footnotes
 from ..search import clean
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
@@ -12,28 +12,8 @@ SHOWN = 50
 
 # What a list row of an initiative needs; never the search document.
 INITIATIVE_ROW = ("slug", "name", "kind", "start", "end", "status", "summary", "is_published")
-
-
-def citations(condition):
-    """The published passages matching `condition`, grouped by source (for `{% regroup %}`)."""
-    return (
-        Citation.objects.published()
-        .filter(condition)
-        .select_related(
-            "source",
-            "initiative_institution__institution",
-            "initiative_institution__initiative",
-            "initiative_person__person",
-            "initiative_person__initiative",
-            "affiliation__person",
-            "affiliation__institution",
-        )
-        .order_by("source__title", "source_id", "id")
-    )
-
-
-def published_initiatives(condition):
-    return Initiative.objects.published().filter(condition).only(*INITIATIVE_ROW).order_by("name")
+# A link to an initiative, loaded with it (its own id is always read, for its footnotes).
+LINK_ROW = ("initiative",)
 
 
 def capped(queryset, limit=SHOWN):
@@ -50,16 +30,31 @@ def list_url(name, **params):
 
 
 class RecordDetailView(DetailView):
-    """A record by slug: published for readers, drafts too for staff (with a notice)."""
+    """A record by slug: published for readers, drafts too for those who may change them (with a
+    notice). `shown(context)` names what the page shows, whose passages make its footnotes."""
 
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
 
-    def initiatives(self, condition, facet):
-        """The published initiatives matching `condition`, capped, with a link to all of them."""
-        rows, more = capped(published_initiatives(condition))
+    def shown(self, context):
+        """The records and links the page states facts of, besides its own record."""
+        return []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["footnotes"] = Footnotes.of_records(self.object, *self.shown(context))
+        return context
+
+    def linked_initiatives(self, links, facet):
+        """The published links to initiatives (`links`), capped, with a link to all of them."""
+        rows, more = capped(
+            links.published()
+            .select_related("initiative")
+            .only(*(f"initiative__{f}" for f in INITIATIVE_ROW), *LINK_ROW)
+            .order_by("initiative__name")
+        )
         return {
-            "initiatives": rows,
+            "initiative_links": rows,
             "more_initiatives": list_url("initiative_list", **{facet: self.object.slug}) if more else "",
         }
 

@@ -1,12 +1,12 @@
-from django.db.models import Count, F, Q, Window
+from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber, Substr
 from django.shortcuts import render
 
 from .. import caching
 from ..charts import Timeline
-from ..models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
+from ..models import Country, Event, Initiative, Institution, Person, Source, Statistic, Topic, Track
 
-COUNTED = [Initiative, Institution, Person, Track, Statistic, Source, Topic, Country]
+COUNTED = [Initiative, Event, Institution, Person, Track, Statistic, Source, Topic, Country]
 NAMED_PER_YEAR = 3
 
 
@@ -23,15 +23,23 @@ def timeline():
     names = {}
     for year, name, slug in named:
         names.setdefault(int(year), []).append((name, slug))
+    # What happened within initiatives, by the year of its date: listed, not counted.
+    events = {}
+    dated_events = (
+        Event.objects.published().exclude(date="").select_related("initiative").order_by("date", "name")
+    )
+    for event in dated_events:
+        events.setdefault(int(event.date[:4]), []).append(event)
     years = [
         {
             "year": year,
             "decade": f"{year - year % 10}s",
-            "count": count,
+            "count": counts.get(year, 0),
             "initiatives": names.get(year, []),
-            "more": count - len(names.get(year, [])),
+            "more": counts.get(year, 0) - len(names.get(year, [])),
+            "events": events.get(year, []),
         }
-        for year, count in sorted(counts.items())
+        for year in sorted({*counts, *events})
     ]
     return Timeline.of(counts), years
 
@@ -39,11 +47,7 @@ def timeline():
 def figures():
     """What the home page shows of the data: counts, tracks, the timeline."""
     counts = [(model._meta.verbose_name_plural, model.objects.published().count()) for model in COUNTED]
-    tracks = list(
-        Track.objects.published().annotate(
-            initiative_count=Count("initiatives", filter=Q(initiatives__is_published=True))
-        )
-    )
+    tracks = list(Track.objects.published().with_initiative_count())
     chart, years = timeline()
     return {"counts": counts, "tracks": tracks, "chart": chart, "years": years}
 

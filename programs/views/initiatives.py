@@ -2,17 +2,17 @@
 
 import csv
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import ListView
 
 from .. import caching
-from ..browse import SORTS, Browse, CappedPaginator, role_order
-from ..export import initiative_rows
+from ..browse import SORTS, Browse, CappedPaginator
+from ..export import Echo, initiative_rows
 from ..models import Initiative, Statistic, Track
 from ..search import uses_full_text, with_headlines
-from .common import INITIATIVE_ROW, RecordDetailView, citations
+from .common import INITIATIVE_ROW, RecordDetailView
 
 
 def published_tracks():
@@ -66,13 +66,6 @@ class InitiativeListView(ListView):
         )
 
 
-class Echo:
-    """A file-like object whose write() hands the line back, for streaming csv.writer rows."""
-
-    def write(self, value):
-        return value
-
-
 # An export up to this size is kept until the data change; a larger one is made each time.
 CSV_KEPT_CHARACTERS = 2_000_000
 
@@ -118,28 +111,29 @@ class InitiativeDetailView(RecordDetailView):
 
     def get_context_data(self, **kwargs):
         initiative = self.object
-        institution_roles = list(
-            initiative.institution_roles.filter(institution__is_published=True)
-            .select_related("institution")
-            .order_by(role_order(), "institution__name")
-        )
-        person_roles = list(
-            initiative.person_roles.filter(person__is_published=True)
-            .select_related("person")
-            .order_by(role_order(), "person__name")
-        )
         return super().get_context_data(
-            tracks=initiative.tracks.published(),
-            topics=initiative.topics.published(),
-            countries=initiative.countries.published(),
-            institution_roles=institution_roles,
-            person_roles=person_roles,
-            statistics=Statistic.objects.published().filter(initiative=initiative),
-            # By the ids of the roles shown, so that each condition is one indexed column.
-            citations=citations(
-                Q(initiative=initiative)
-                | Q(initiative_institution__in=[role.pk for role in institution_roles])
-                | Q(initiative_person__in=[role.pk for role in person_roles])
+            track_links=list(
+                initiative.track_links.published().select_related("track").order_by("track__rank")
             ),
+            topic_links=list(
+                initiative.topic_links.published().select_related("topic").order_by("topic__name")
+            ),
+            country_links=list(
+                initiative.country_links.published().select_related("country").order_by("country__name")
+            ),
+            institution_roles=list(
+                initiative.institution_roles.published()
+                .select_related("institution")
+                .in_role_order("institution__name")
+            ),
+            person_roles=list(
+                initiative.person_roles.published().select_related("person").in_role_order("person__name")
+            ),
+            statistics=list(Statistic.objects.published().filter(initiative=initiative)),
+            events=list(initiative.events.published()),
             **kwargs,
         )
+
+    def shown(self, context):
+        names = ("track_links", "topic_links", "country_links", "institution_roles", "person_roles")
+        return [link for name in names for link in context[name]] + context["statistics"] + context["events"]

@@ -1,15 +1,18 @@
-"""Detail and list pages of institutions, people, tracks, statistics, sources, topics and countries."""
+"""Detail and list pages of institutions, people, tracks, statistics, sources, topics, countries
+and events. Each detail view names what it shows (`shown`), from which its footnotes follow."""
 
-from django.db.models import Count, Q
+from django.db.models import F, Q
 
 from .. import charts
-from ..browse import role_order
 from ..models import (
     Affiliation,
-    Citation,
     Country,
+    Event,
+    InitiativeCountry,
     InitiativeInstitution,
     InitiativePerson,
+    InitiativeTopic,
+    InitiativeTrack,
     Institution,
     Person,
     Source,
@@ -17,19 +20,8 @@ from ..models import (
     Topic,
     Track,
 )
-from .common import RecordDetailView, RecordListView, capped, citations, list_url
-
-
-def published_initiative_count(path):
-    """Count of the published initiatives reached through `path` (e.g. "initiatives")."""
-    return Count(path, filter=Q(**{f"{path}__is_published": True}), distinct=True)
-
-
-def statistics_shown():
-    return Statistic.objects.published().select_related(
-        "reported_by", "reported_in", "initiative", "from_country", "to_country"
-    )
-
+from ..provenance import normalized
+from .common import RecordDetailView, RecordListView, capped, list_url
 
 # ---------------------------------------------------------------------------------------------
 # Institutions
@@ -44,46 +36,44 @@ class InstitutionDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         institution = self.object
         roles, more = capped(
-            InitiativeInstitution.objects.filter(institution=institution, initiative__is_published=True)
+            InitiativeInstitution.objects.published()
+            .filter(institution=institution)
             .select_related("initiative")
             .only(
-                "role", "note", "initiative__slug", "initiative__name", "initiative__start", "initiative__end"
+                "role", "note", "institution", *(f"initiative__{f}" for f in ("slug", "name", "start", "end"))
             )
-            .order_by("initiative__name", role_order())
-        )
-        affiliations = list(
-            Affiliation.objects.filter(institution=institution, person__is_published=True)
-            .select_related("person")
-            .order_by("person__name")
+            .order_by("initiative__name")
         )
         return super().get_context_data(
             roles=roles,
             more_initiatives=list_url("initiative_list", institution=institution.slug) if more else "",
-            children=institution.children.published(),
-            affiliations=affiliations,
-            published_sources=institution.published_sources.published(),
-            statistics=statistics_shown().filter(reported_by=institution),
-            # The passages of what the page shows: the roles beyond the first SHOWN are quoted on
-            # their initiatives' pages. By ids, so that each condition is one indexed column.
-            citations=citations(
-                Q(institution=institution)
-                | Q(initiative_institution__in=[role.pk for role in roles])
-                | Q(affiliation__in=[affiliation.pk for affiliation in affiliations])
+            children=list(institution.children.published()),
+            affiliations=list(
+                Affiliation.objects.published()
+                .filter(institution=institution)
+                .select_related("person")
+                .order_by("person__name", "start")
             ),
+            published_sources=list(institution.published_sources.published()),
+            statistics=list(Statistic.objects.published().filter(reported_by=institution)),
             **kwargs,
         )
+
+    def shown(self, context):
+        # The roles beyond the first SHOWN are quoted on their initiatives' pages.
+        return [
+            *context["roles"],
+            *context["affiliations"],
+            *context["published_sources"],
+            *context["statistics"],
+        ]
 
 
 class InstitutionListView(RecordListView):
     model = Institution
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("country")
-            .annotate(initiative_count=published_initiative_count("initiatives"))
-        )
+        return super().get_queryset().select_related("country").with_initiative_count()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -96,32 +86,33 @@ class PersonDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         person = self.object
         roles, more = capped(
-            InitiativePerson.objects.filter(person=person, initiative__is_published=True)
+            InitiativePerson.objects.published()
+            .filter(person=person)
             .select_related("initiative")
-            .only(
-                "role", "note", "initiative__slug", "initiative__name", "initiative__start", "initiative__end"
-            )
-            .order_by("initiative__name", role_order())
-        )
-        affiliations = list(
-            Affiliation.objects.filter(person=person, institution__is_published=True)
-            .select_related("institution")
-            .order_by("start", "institution__name")
+            .only("role", "note", "person", *(f"initiative__{f}" for f in ("slug", "name", "start", "end")))
+            .in_role_order(first=["initiative__name"])
         )
         return super().get_context_data(
             roles=roles,
             more_roles=more,
-            affiliations=affiliations,
-            authored_sources=person.authored_sources.published(),
-            coined_tracks=person.coined_tracks.published(),
-            # The passages of what the page shows, by ids (see InstitutionDetailView).
-            citations=citations(
-                Q(person=person)
-                | Q(initiative_person__in=[role.pk for role in roles])
-                | Q(affiliation__in=[affiliation.pk for affiliation in affiliations])
+            affiliations=list(
+                Affiliation.objects.published()
+                .filter(person=person)
+                .select_related("institution")
+                .order_by(F("start").asc(nulls_first=True), "institution__name")
             ),
+            authored_sources=list(person.authored_sources.published()),
+            coined_tracks=list(person.coined_tracks.published()),
             **kwargs,
         )
+
+    def shown(self, context):
+        return [
+            *context["roles"],
+            *context["affiliations"],
+            *context["authored_sources"],
+            *context["coined_tracks"],
+        ]
 
 
 class PersonListView(RecordListView):
@@ -142,17 +133,19 @@ class TrackDetailView(RecordDetailView):
         track = self.object
         return super().get_context_data(
             coined_by=track.coined_by.published(),
-            citations=citations(Q(track=track)),
-            **self.initiatives(Q(tracks=track), "track"),
+            **self.linked_initiatives(InitiativeTrack.objects.filter(track=track), "track"),
             **kwargs,
         )
+
+    def shown(self, context):
+        return context["initiative_links"]
 
 
 class TrackListView(RecordListView):
     model = Track
 
     def get_queryset(self):
-        return super().get_queryset().annotate(initiative_count=published_initiative_count("initiatives"))
+        return super().get_queryset().with_initiative_count()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -163,14 +156,7 @@ class StatisticDetailView(RecordDetailView):
     model = Statistic
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("reported_by", "reported_in", "initiative", "from_country", "to_country")
-        )
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(citations=citations(Q(statistic=self.object)), **kwargs)
+        return super().get_queryset().with_attributions()
 
 
 class StatisticListView(RecordListView):
@@ -180,11 +166,7 @@ class StatisticListView(RecordListView):
     template_name = "programs/statistic_list.html"
 
     def get_queryset(self):
-        return (
-            super()
-            .get_queryset()
-            .select_related("reported_by", "reported_in", "initiative", "from_country", "to_country")
-        )
+        return super().get_queryset().with_attributions()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -199,35 +181,41 @@ class StatisticListView(RecordListView):
 class SourceDetailView(RecordDetailView):
     model = Source
 
-    # What a quoted passage can be about, loaded with it to link to it.
-    SUBJECTS = [
-        *Citation.SUBJECTS,
-        "initiative_institution__initiative",
-        "initiative_institution__institution",
-        "initiative_person__initiative",
-        "initiative_person__person",
-        "affiliation__person",
-        "affiliation__institution",
-    ]
+    # A source's page lists the passages quoted from it; beyond this many, a note says so.
+    QUOTED = 300
 
     def get_queryset(self):
         return super().get_queryset().select_related("publisher")
 
     def get_context_data(self, **kwargs):
         source = self.object
-        quoted, more = capped(
-            source.citations.select_related(*self.SUBJECTS).order_by("id"),
-            limit=200,
-        )
         return super().get_context_data(
-            authors=source.authors.published(),
-            statistics=statistics_shown().filter(reported_in=source),
-            coined_tracks=source.coined_tracks.published(),
-            quoted=quoted,
-            more_quoted=more,
-            citations=citations(Q(cited_source=source)),
+            authors=list(source.authors.published()),
+            statistics=list(Statistic.objects.published().filter(reported_in=source)),
+            coined_tracks=list(source.coined_tracks.published()),
+            **self.passages(source),
             **kwargs,
         )
+
+    def passages(self, source):
+        """The passages quoted from the source, once each, in the source's order, each with the
+        published records it supports (both ends of a link)."""
+        citations, more = capped(source.citations.in_source_order().with_subjects(), limit=self.QUOTED)
+        passages = {}
+        for citation in citations:
+            records = [record for record in citation.subject_records() if record.is_published]
+            if not records:
+                continue
+            supported = passages.setdefault(normalized(citation.passage), (citation.passage, {}))[1]
+            for record in records:
+                supported[record.get_absolute_url()] = record
+        return {
+            "passages": [(text, list(records.values())) for text, records in passages.values()],
+            "more_passages": more,
+        }
+
+    def shown(self, context):
+        return [*context["statistics"], *context["coined_tracks"]]
 
 
 class SourceListView(RecordListView):
@@ -238,26 +226,25 @@ class SourceListView(RecordListView):
 
 
 # ---------------------------------------------------------------------------------------------
-# Topics and countries
+# Topics, countries and events
 
 
 class TopicDetailView(RecordDetailView):
     model = Topic
 
     def get_context_data(self, **kwargs):
-        topic = self.object
-        return super().get_context_data(
-            citations=citations(Q(topic=topic)),
-            **self.initiatives(Q(topics=topic), "topic"),
-            **kwargs,
-        )
+        links = InitiativeTopic.objects.filter(topic=self.object)
+        return super().get_context_data(**self.linked_initiatives(links, "topic"), **kwargs)
+
+    def shown(self, context):
+        return context["initiative_links"]
 
 
 class TopicListView(RecordListView):
     model = Topic
 
     def get_queryset(self):
-        return super().get_queryset().annotate(initiative_count=published_initiative_count("initiatives"))
+        return super().get_queryset().with_initiative_count()
 
 
 class CountryDetailView(RecordDetailView):
@@ -266,18 +253,43 @@ class CountryDetailView(RecordDetailView):
     def get_context_data(self, **kwargs):
         country = self.object
         institutions, more_institutions = capped(country.institutions.published())
+        links = InitiativeCountry.objects.filter(country=country)
         return super().get_context_data(
             institutions=institutions,
             more_institutions=more_institutions,
-            statistics=statistics_shown().filter(Q(from_country=country) | Q(to_country=country)),
-            citations=citations(Q(country=country)),
-            **self.initiatives(Q(countries=country), "country"),
+            statistics=list(
+                Statistic.objects.published().filter(Q(from_country=country) | Q(to_country=country))
+            ),
+            **self.linked_initiatives(links, "country"),
             **kwargs,
         )
+
+    def shown(self, context):
+        return [*context["initiative_links"], *context["institutions"], *context["statistics"]]
 
 
 class CountryListView(RecordListView):
     model = Country
 
     def get_queryset(self):
-        return super().get_queryset().annotate(initiative_count=published_initiative_count("initiatives"))
+        return super().get_queryset().with_initiative_count()
+
+
+class EventDetailView(RecordDetailView):
+    model = Event
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("initiative")
+
+    def get_context_data(self, **kwargs):
+        event = self.object
+        return super().get_context_data(
+            institutions=event.institutions.published(), people=event.people.published(), **kwargs
+        )
+
+
+class EventListView(RecordListView):
+    model = Event
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("initiative")

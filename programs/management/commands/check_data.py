@@ -2,14 +2,15 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from programs.checks import problems
+from programs.checks import coverage_of, problems
 
 
 class Command(BaseCommand):
     help = (
-        "Check the knowledge base: every record has a citation, every quoted passage occurs in "
-        "its source's text (when given), every statistic has a value, a unit and a period. "
-        "Names each offending record and exits non-zero if there is any."
+        "Check the knowledge base: every fact a public page shows, and every link, is supported by "
+        "a citation; every quoted passage occurs in its source's text (when given), where its "
+        "position says. Names each unsupported statement and exits non-zero if there is any. With "
+        "--source-text, also reports which sentences of the source no citation quotes."
     )
 
     def add_arguments(self, parser):
@@ -30,6 +31,14 @@ class Command(BaseCommand):
                 texts[slug or None] = Path(path).read_text(encoding="utf-8")
             except OSError as error:
                 raise CommandError(f"Cannot read source text {path}: {error.strerror}.") from error
+
+        for title, report in coverage_of(texts):
+            self.stdout.write(
+                f"Coverage of {title}: {len(report.sentences) - len(report.unquoted)} of "
+                f"{len(report.sentences)} sentences quoted ({report.share:.0%}). Not quoted yet:"
+            )
+            for sentence in report.unquoted:
+                self.stdout.write(f"  - {sentence}")
 
         found = list(problems(texts))
         for problem in found:

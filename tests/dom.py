@@ -1,0 +1,74 @@
+"""A small DOM for reading a page as its reader does, on Django's own HTML parser.
+
+    page = dom(response)
+    page.find_all("sup", class_="footnote")
+    page.by_id("passage-3").text
+"""
+
+from django.test.html import Element, parse_html
+
+
+class Node:
+    def __init__(self, element):
+        self.element = element
+
+    @property
+    def name(self):
+        return self.element.name
+
+    def attr(self, name, default=None):
+        return dict(self.element.attributes).get(name, default)
+
+    @property
+    def classes(self):
+        return (self.attr("class") or "").split()
+
+    @property
+    def text(self):
+        """The text inside, with white space collapsed."""
+        parts = []
+
+        def walk(element):
+            for child in element.children:
+                if isinstance(child, Element):
+                    walk(child)
+                else:
+                    parts.append(child)
+
+        walk(self.element)
+        return " ".join(" ".join(parts).split())
+
+    def find_all(self, name=None, class_=None, **attributes):
+        found = []
+
+        def walk(element):
+            for child in element.children:
+                if not isinstance(child, Element):
+                    continue
+                node = Node(child)
+                if (
+                    (name is None or child.name == name)
+                    and (class_ is None or class_ in node.classes)
+                    and all(node.attr(key.rstrip("_").replace("_", "-")) == value for key, value in attributes.items())
+                ):
+                    found.append(node)
+                walk(child)
+
+        walk(self.element)
+        return found
+
+    def find(self, name=None, class_=None, **attributes):
+        found = self.find_all(name, class_, **attributes)
+        return found[0] if found else None
+
+    def by_id(self, id):
+        return self.find(id=id)
+
+    def __repr__(self):
+        return f"<{self.name} {self.text[:60]!r}>"
+
+
+def dom(response):
+    """The page of a response (or an HTML string) as a Node."""
+    html = response if isinstance(response, str) else response.content.decode()
+    return Node(parse_html(html))

@@ -995,7 +995,8 @@ class CitationQuerySet(models.QuerySet):
             for subject, (model, _) in CITABLE.items()
             for end in getattr(model, "ENDS", ())
         }
-        return self.select_related(*CITABLE, *sorted(ends))
+        # An event is named with its initiative.
+        return self.select_related(*CITABLE, *sorted(ends), "event__initiative")
 
 
 class CitationManager(models.Manager.from_queryset(CitationQuerySet)):

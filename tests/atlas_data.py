@@ -7,6 +7,7 @@ from programs.models import (
     Affiliation,
     Citation,
     Country,
+    Event,
     Initiative,
     InitiativeInstitution,
     InitiativePerson,
@@ -353,6 +354,19 @@ def build_atlas():
     cite(source=r["analysis"], passage="The IIE's 2015 report shows", cited_source=r["report"])
     cite(source=r["analysis"], passage="nuclear disarmament, climate change", topic=r["nuclear-disarmament"])
     cite(source=r["analysis"], passage="Russian and U.S. intellectuals", country=r["russia"])
+
+    r["session"] = make(
+        Event, slug="2016-session", name="The 2016 session", initiative=r["dartmouth"], date="2016-06"
+    )
+    r["session"].institutions.add(r["stanford"])
+    make(
+        Event,
+        slug="secret-session",
+        name=f"A {SECRET} session",
+        initiative=r["dartmouth"],
+        is_published=False,
+    )
+    cite(source=r["analysis"], passage="met at Stanford University for the 2016 session", event=r["session"])
     return r
 
 

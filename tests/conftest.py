@@ -173,7 +173,9 @@ def knowledge_base(initiative, institution, source, track, country):
         for year in (2013, 2014)
     ]
     events = [
-        Event.objects.create(slug=f"session-{year}", name=f"The {year} session", initiative=initiative, date=year)
+        Event.objects.create(
+            slug=f"session-{year}", name=f"The {year} session", initiative=initiative, date=year
+        )
         for year in ("2015", "2016")
     ]
     for event in events:

@@ -1,8 +1,8 @@
 """A small DOM for reading a page as its reader does, on Django's own HTML parser.
 
-    page = dom(response)
-    page.find_all("sup", class_="footnote")
-    page.by_id("passage-3").text
+page = dom(response)
+page.find_all("sup", class_="footnote")
+page.by_id("passage-3").text
 """
 
 from django.test.html import Element, parse_html
@@ -49,7 +49,10 @@ class Node:
                 if (
                     (name is None or child.name == name)
                     and (class_ is None or class_ in node.classes)
-                    and all(node.attr(key.rstrip("_").replace("_", "-")) == value for key, value in attributes.items())
+                    and all(
+                        node.attr(key.rstrip("_").replace("_", "-")) == value
+                        for key, value in attributes.items()
+                    )
                 ):
                     found.append(node)
                 walk(child)

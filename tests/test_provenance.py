@@ -32,11 +32,11 @@ from tests.dom import dom
 pytestmark = pytest.mark.django_db
 
 
-def check(*args):
-    """What check_data says: (its error output, whether it passed)."""
+def check(*args, out=None):
+    """What check_data says of problems: (its error output, whether it passed)."""
     err = io.StringIO()
     try:
-        call_command("check_data", *args, stdout=io.StringIO(), stderr=err)
+        call_command("check_data", *args, stdout=out or io.StringIO(), stderr=err)
     except CommandError:
         return err.getvalue(), False
     return err.getvalue(), True
@@ -58,7 +58,9 @@ def one_of_each():
     person = published(Person, slug="a-person", name="A Person")
     institution = published(Institution, slug="itmo", name="ITMO", kind="university")
     source = published(Source, slug="a-report", title="A report", kind="report")
-    initiative = published(Initiative, slug="a-dialogue", name="A Dialogue", kind="dialogue", summary="Talks.")
+    initiative = published(
+        Initiative, slug="a-dialogue", name="A Dialogue", kind="dialogue", summary="Talks."
+    )
     statistic = published(
         Statistic,
         slug="students",
@@ -92,7 +94,10 @@ def one_of_each():
             InitiativePerson.objects.create(initiative=initiative, person=person, role="founder"),
             None,
         ),
-        "affiliation": (Affiliation.objects.create(person=person, institution=institution, title="rector"), None),
+        "affiliation": (
+            Affiliation.objects.create(person=person, institution=institution, title="rector"),
+            None,
+        ),
     }
 
 
@@ -160,9 +165,11 @@ def test_coverage_names_the_sentences_no_citation_quotes(tmp_path):
     topic = published(Topic, slug="space", name="space")
     Citation.objects.create(source=source, topic=topic, facts=["name"], passage="talks about space")
     text = tmp_path / "report.txt"
-    text.write_text("The first sentence is here. The report talks about space with care. A third one ends it.")
+    text.write_text(
+        "The first sentence is here. The report talks about space with care. A third one ends it."
+    )
     out = io.StringIO()
-    call_command("check_data", "--source-text", f"a-report={text}", stdout=out, stderr=io.StringIO())
+    check("--source-text", f"a-report={text}", out=out)
     report = out.getvalue()
     assert "1 of 3 sentences quoted (33%)" in report
     assert "  - The first sentence is here." in report
@@ -173,7 +180,9 @@ def test_coverage_names_the_sentences_no_citation_quotes(tmp_path):
 def test_a_wrong_position_is_named(tmp_path):
     source = published(Source, slug="a-report", title="A report", kind="report")
     topic = published(Topic, slug="space", name="space")
-    citation = Citation.objects.create(source=source, topic=topic, facts=["name"], passage="space", position=3)
+    citation = Citation.objects.create(
+        source=source, topic=topic, facts=["name"], passage="space", position=3
+    )
     text = tmp_path / "report.txt"
     text.write_text("About space.")
     said, passed = check("--source-text", f"a-report={text}")
@@ -236,7 +245,9 @@ def test_a_sources_page_lists_its_passages_once_each_in_the_sources_order(client
     space = published(Topic, slug="space", name="space")
     health = published(Topic, slug="health", name="health")
     # Created out of order; the same passage supports two records.
-    Citation.objects.create(source=source, topic=health, facts=["name"], passage="Later, health.", position=40)
+    Citation.objects.create(
+        source=source, topic=health, facts=["name"], passage="Later, health.", position=40
+    )
     Citation.objects.create(source=source, topic=space, facts=["name"], passage="First, space.", position=0)
     Citation.objects.create(source=source, topic=health, facts=["name"], passage="First, space.", position=0)
     page = dom(client.get(source.get_absolute_url()))
@@ -260,7 +271,9 @@ def test_a_link_of_a_draft_record_is_not_quoted(client):
 
 
 def test_an_events_page_and_its_initiatives_page_show_it(client):
-    initiative = published(Initiative, slug="a-dialogue", name="A Dialogue", kind="dialogue", summary="Talks.")
+    initiative = published(
+        Initiative, slug="a-dialogue", name="A Dialogue", kind="dialogue", summary="Talks."
+    )
     event = published(Event, slug="a-session", name="The 2016 session", initiative=initiative, date="2016-03")
     page = dom(client.get(event.get_absolute_url()))
     assert page.find("h1").text == "The 2016 session"

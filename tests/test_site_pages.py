@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from programs.models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
@@ -114,11 +115,16 @@ def test_no_public_page_shows_a_draft(client, atlas):
 
 
 @pytest.mark.parametrize(("name", "slug"), DRAFTS)
-def test_a_draft_is_not_found_by_readers_and_previewed_by_staff(client, atlas, name, slug):
+def test_a_draft_is_not_found_by_readers_and_previewed_by_its_curators(client, atlas, name, slug):
     url = reverse(f"programs:{name}", args=[slug])
     assert "Draft — not public" not in page(client, url, status=404)
-    staff = get_user_model().objects.create_user("curator", password="x", is_staff=True)
+    # Staff who may not change the record do not preview it: a preview is for its curators.
+    staff = get_user_model().objects.create_user("staff", password="x", is_staff=True)
     client.force_login(staff)
+    assert "Draft — not public" not in page(client, url, status=404)
+    curator = get_user_model().objects.create_user("curator", password="x", is_staff=True)
+    curator.groups.add(Group.objects.get(name="Curator"))
+    client.force_login(curator)
     assert "Draft — not public" in page(client, url)
 
 

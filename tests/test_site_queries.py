@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from programs.models import Citation, Initiative, InitiativeInstitution, InitiativePerson, Statistic
+from programs.models import Citation, Event, Initiative, InitiativeInstitution, InitiativePerson, Statistic
 
 pytestmark = pytest.mark.django_db
 
@@ -16,7 +16,7 @@ def url(name, *args, query=""):
 
 # Each page and the most queries it may run.
 PAGES = {
-    url("home"): 11,
+    url("home"): 13,
     url("initiative_list"): 10,
     url("initiative_list", query="?q=seminars&sort=start&page=1"): 10,
     url("initiative_list", query="?track=track-ii&topic=education&institution=stanford&country=russia"): 14,
@@ -26,7 +26,8 @@ PAGES = {
     # Two per kind of record at most: the first rows, and a count when there are more.
     url("search", query="?q=students"): 16,
     url("search", query="?q=stanford or russia"): 16,
-    url("initiative", "dartmouth-conference"): 8,
+    url("initiative", "dartmouth-conference"): 9,
+    url("event", "2016-session"): 4,
     url("institution", "stanford"): 7,
     url("person", "michael-mcfaul"): 6,
     url("track", "track-ii"): 4,
@@ -41,6 +42,7 @@ PAGES = {
     url("source_list"): 2,
     url("topic_list"): 2,
     url("country_list"): 2,
+    url("event_list"): 2,
 }
 URLS = list(PAGES)
 
@@ -73,6 +75,13 @@ def grow(atlas, times):
             initiative=initiative, institution=atlas["stanford"], role="host"
         )
         InitiativePerson.objects.create(initiative=initiative, person=atlas["michael-mcfaul"], role="member")
+        Event.objects.create(
+            slug=f"more-{number}",
+            name=f"Session {number}",
+            initiative=atlas["dartmouth"],
+            date="2016",
+            is_published=True,
+        )
         Statistic.objects.create(
             slug=f"more-{number}",
             measure=f"Meetings {number}",

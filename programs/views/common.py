@@ -12,8 +12,14 @@ SHOWN = 50
 
 # What a list row of an initiative needs; never the search document.
 INITIATIVE_ROW = ("slug", "name", "kind", "start", "end", "status", "summary", "is_published")
-# A link to an initiative, loaded with it (its own id is always read, for its footnotes).
-LINK_ROW = ("initiative",)
+
+
+def link_row(other):
+    """What a link to an initiative shows of its two ends: the initiative's row, the other's name."""
+    return (
+        *(f"initiative__{f}" for f in INITIATIVE_ROW),
+        *(f"{other}__{f}" for f in ("slug", "name", "is_published")),
+    )
 
 
 def capped(queryset, limit=SHOWN):
@@ -49,8 +55,8 @@ class RecordDetailView(DetailView):
         """The published links to initiatives (`links`), capped, with a link to all of them."""
         rows, more = capped(
             links.published()
-            .select_related("initiative")
-            .only(*(f"initiative__{f}" for f in INITIATIVE_ROW), *LINK_ROW)
+            .select_related("initiative", facet)
+            .only(*link_row(facet))
             .order_by("initiative__name")
         )
         return {

@@ -21,7 +21,7 @@ from ..models import (
     Track,
 )
 from ..provenance import normalized
-from .common import RecordDetailView, RecordListView, capped, list_url
+from .common import RecordDetailView, RecordListView, capped, link_row, list_url
 
 # ---------------------------------------------------------------------------------------------
 # Institutions
@@ -38,11 +38,9 @@ class InstitutionDetailView(RecordDetailView):
         roles, more = capped(
             InitiativeInstitution.objects.published()
             .filter(institution=institution)
-            .select_related("initiative")
-            .only(
-                "role", "note", "institution", *(f"initiative__{f}" for f in ("slug", "name", "start", "end"))
-            )
-            .order_by("initiative__name")
+            .select_related("initiative", "institution")
+            .only("role", "note", *link_row("institution"))
+            .in_role_order(first=["initiative__name"])
         )
         return super().get_context_data(
             roles=roles,
@@ -88,8 +86,8 @@ class PersonDetailView(RecordDetailView):
         roles, more = capped(
             InitiativePerson.objects.published()
             .filter(person=person)
-            .select_related("initiative")
-            .only("role", "note", "person", *(f"initiative__{f}" for f in ("slug", "name", "start", "end")))
+            .select_related("initiative", "person")
+            .only("role", "note", *link_row("person"))
             .in_role_order(first=["initiative__name"])
         )
         return super().get_context_data(
@@ -203,9 +201,9 @@ class SourceDetailView(RecordDetailView):
         citations, more = capped(source.citations.in_source_order().with_subjects(), limit=self.QUOTED)
         passages = {}
         for citation in citations:
-            records = [record for record in citation.subject_records() if record.is_published]
-            if not records:
-                continue
+            records = citation.subject_records()
+            if not records or not all(record.is_published for record in records):
+                continue  # a draft, or a link to one
             supported = passages.setdefault(normalized(citation.passage), (citation.passage, {}))[1]
             for record in records:
                 supported[record.get_absolute_url()] = record

@@ -9,6 +9,7 @@ from axes.helpers import get_client_username
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.db.models import Sum
+from django.utils.cache import patch_cache_control
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):
@@ -78,3 +79,15 @@ def client_ip(request):
         if len(forwarded) >= count:
             return forwarded[-count]
     return request.META.get("REMOTE_ADDR")
+
+
+def private_for_users(get_response):
+    """Middleware: an answer to a logged-in user is `Cache-Control: private`, kept by no proxy."""
+
+    def middleware(request):
+        response = get_response(request)
+        if request.user.is_authenticated:
+            patch_cache_control(response, private=True)
+        return response
+
+    return middleware

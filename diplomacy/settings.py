@@ -4,6 +4,7 @@ Development needs no variable at all. With DJANGO_DEBUG off, DJANGO_SECRET_KEY a
 DJANGO_ALLOWED_HOSTS must be set, and start-up stops with a clear message when they are not.
 """
 
+import hashlib
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -52,25 +53,37 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # WhiteNoise serves static files under runserver too, as in production (before staticfiles).
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django.contrib.postgres",
     "simple_history",
+    "csp",
+    "axes",
     "programs",
 ]
 
 MIDDLEWARE = [
+    # Outermost, so that every answer carries it: static files, redirects to https, refusals.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Serves the collected static files, before any middleware that would do work for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The Content-Security-Policy on every answer of the app, whatever middleware answered it;
+    # static files are not pages and go without.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Pages for a logged-in user are theirs alone: no shared cache may keep them.
+    "diplomacy.security.private_for_users",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records which user made each change, for the history of every curated record.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes requires: it turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "diplomacy.urls"
@@ -129,6 +142,10 @@ AUTH_PASSWORD_VALIDATORS = [
 HTTPS = not DEBUG
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
+if HTTPS and not SECURE_SSL_REDIRECT:
+    # DJANGO_SECURE_SSL_REDIRECT=0 says the proxy in front redirects plain http itself: the deploy
+    # check's warning that Django does not (security.W008) is then answered.
+    SILENCED_SYSTEM_CHECKS = ["security.W008"]
 # Health probes of a load balancer come over plain http from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 
@@ -199,20 +216,14 @@ AXES_LOCKOUT_TEMPLATE = "lockout.html"
 ATLAS_PROXY_COUNT = int(os.environ.get("ATLAS_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "diplomacy.security.client_ip"
 
+# After logging in without (or with a refused) ?next=, curators land on the admin's index.
+LOGIN_REDIRECT_URL = "admin:index"
+
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out user name or address is refused before any password check.
     "diplomacy.security.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-INSTALLED_APPS += ["csp", "axes"]
-# The policy header goes on every answer of the app, whatever middleware answered it; static files
-# (answered by WhiteNoise, first after SecurityMiddleware) are not pages and go without.
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware"), "csp.middleware.CSPMiddleware"
-)
-# Last, as django-axes requires: it turns a refused login into the lockout page.
-MIDDLEWARE.append("axes.middleware.AxesMiddleware")
-
 # Errors reach the server's log (stderr) in production too, where Django would only mail them.
 LOGGING = {
     "version": 1,
@@ -260,6 +271,12 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / ".cache",
         "OPTIONS": {"MAX_ENTRIES": 10_000},
+        # Keys of one database: two instances that share a cache never show each other's data.
+        "KEY_PREFIX": hashlib.sha256(
+            "|".join(
+                str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME")
+            ).encode()
+        ).hexdigest()[:12],
     }
     if env_bool("DJANGO_CACHE", True)
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}

@@ -1,6 +1,8 @@
 """What the record pages share: the detail and list views, the Sources section, capped lists."""
 
-from django.http import QueryDict
+from functools import wraps
+
+from django.http import HttpResponse, HttpResponseNotAllowed, QueryDict
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
@@ -20,6 +22,27 @@ def link_row(other):
         *(f"initiative__{f}" for f in INITIATIVE_ROW),
         *(f"{other}__{f}" for f in ("slug", "name", "is_published")),
     )
+
+
+READ = ("GET", "HEAD")
+
+
+def public(view):
+    """A public page: read with GET and HEAD; OPTIONS says so without a body; anything else 405."""
+
+    @wraps(view)
+    def answer(request, *args, **kwargs):
+        if request.method in READ:
+            return view(request, *args, **kwargs)
+        allowed = [*READ, "OPTIONS"]
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = ", ".join(allowed)
+            response["Content-Length"] = "0"
+            return response
+        return HttpResponseNotAllowed(allowed)
+
+    return answer
 
 
 def capped(queryset, limit=SHOWN):

@@ -1,15 +1,36 @@
 import pytest
 from django.urls import reverse
 
-from programs.models import Initiative
+from programs.models import Initiative, Track
+from tests.dom import dom
+
+pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.django_db
-def test_home_counts_what_the_knowledge_base_holds(client, article):
+def test_home_counts_what_the_knowledge_base_holds_and_links_each_count_to_its_list(client, article):
     Initiative.objects.create(slug="draft", name="A draft", kind="forum", summary="Not yet public.")
     published = Initiative.objects.published().count()
-    response = client.get(reverse("programs:home"))
-    assert response.status_code == 200
-    assert response.context["counts"][0] == ("initiatives", published)
-    assert f'<span class="count">{published}</span> initiatives' in response.content.decode()
-    assert reverse("admin:index") in response.content.decode()
+    page = dom(client.get(reverse("programs:home")))
+    counts = {link.text: link.attr("href") for link in page.find("ul", class_="counts").find_all("a")}
+    assert counts[f"{published} initiatives"] == reverse("programs:initiative_list")
+    assert len(counts) == 9 and all(url.endswith("/") for url in counts.values())
+
+
+def test_a_track_without_initiatives_says_so_in_words(client, article):
+    Track.objects.create(
+        slug="track-iii", name="Track III", rank=4, definition="Not real.", is_published=True
+    )
+    card = next(
+        card
+        for card in dom(client.get(reverse("programs:home"))).find_all("li", class_="card")
+        if "Track III" in card.text
+    )
+    assert "No initiative of this track is recorded yet." in card.text
+    assert not card.find("a", href=f"{reverse('programs:initiative_list')}?track=track-iii")
+
+
+def test_the_home_page_names_the_source_the_atlas_starts_from(client, article):
+    origin = dom(client.get(reverse("programs:home"))).find("p", class_="origin")
+    assert "It starts from one source" in origin.text
+    assert "U.S.-Russia relations are at a real low" in origin.find("cite").text
+    assert origin.find("a").attr("href").startswith("/sources/")

@@ -1,6 +1,7 @@
 from django.db.models import Count, F, Window
 from django.db.models.functions import RowNumber, Substr
 from django.shortcuts import render
+from django.urls import reverse
 
 from .. import caching
 from ..charts import Timeline
@@ -8,6 +9,8 @@ from ..models import Country, Event, Initiative, Institution, Person, Source, St
 
 COUNTED = [Initiative, Event, Institution, Person, Track, Statistic, Source, Topic, Country]
 NAMED_PER_YEAR = 3
+# The source the Atlas starts from: the article that fixtures/article.json encodes.
+ORIGIN = "washington-post-2016-11-05-us-russia-diplomacy-that-is-working"
 
 
 def timeline():
@@ -46,10 +49,18 @@ def timeline():
 
 def figures():
     """What the home page shows of the data: counts, tracks, the timeline."""
-    counts = [(model._meta.verbose_name_plural, model.objects.published().count()) for model in COUNTED]
+    counts = [
+        (
+            model._meta.verbose_name_plural,
+            model.objects.published().count(),
+            reverse(f"programs:{model._meta.model_name}_list"),
+        )
+        for model in COUNTED
+    ]
     tracks = list(Track.objects.published().with_initiative_count())
     chart, years = timeline()
-    return {"counts": counts, "tracks": tracks, "chart": chart, "years": years}
+    origin = Source.objects.published().select_related("publisher").filter(slug=ORIGIN).first()
+    return {"counts": counts, "tracks": tracks, "chart": chart, "years": years, "origin": origin}
 
 
 def home(request):

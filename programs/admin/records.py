@@ -185,7 +185,21 @@ class InitiativeAdmin(RecordAdmin):
     autocomplete_fields = ["tracks", "countries", "topics"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "other_names", "kind", "tracks", "summary", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_is_descriptive",
+                    "slug",
+                    "other_names",
+                    "kind",
+                    "tracks",
+                    "summary",
+                    "description",
+                ]
+            },
+        ),
         ("When", {"fields": ["start", "end", "status", "frequency"]}),
         ("Where and on what", {"fields": ["places", "countries", "topics"]}),
         PUBLICATION,

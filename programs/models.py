@@ -212,7 +212,11 @@ class Institution(Record):
         help_text="Corrected, full or translated names, one per line. Searched like the name.",
     )
     kind = models.CharField(
-        max_length=20, choices=InstitutionKind.choices, help_text="What sort of body it is."
+        max_length=20,
+        choices=InstitutionKind.choices,
+        blank=True,
+        help_text="What sort of body it is, only if the source says; empty when it does not, and "
+        "pages then show no kind.",
     )
     country = models.ForeignKey(
         Country,
@@ -238,7 +242,7 @@ class Institution(Record):
 
     class Meta:
         ordering = ["name"]
-        constraints = [choice_constraint("kind", InstitutionKind, "institution_kind_valid")]
+        constraints = [choice_constraint("kind", InstitutionKind, "institution_kind_valid", allow_blank=True)]
 
     def __str__(self):
         return self.name
@@ -390,7 +394,9 @@ class Track(Record):
     origin = models.TextField(
         blank=True, help_text="Where the term or practice comes from, as the sources tell it."
     )
-    origin_date = PartialDateField(help_text="When the term or practice appeared: 1960s, 1981.")
+    origin_date = PartialDateField(
+        help_text="When the term or practice appeared: 1960s, 1981, 2000s-1 (the early 2000s)."
+    )
     coined_by = models.ManyToManyField(
         Person, blank=True, related_name="coined_tracks", help_text="Who introduced the term."
     )
@@ -417,6 +423,10 @@ class Track(Record):
 
     def get_absolute_url(self):
         return reverse("programs:track", args=[self.slug])
+
+    @property
+    def origin_date_display(self):
+        return partial_dates.display(self.origin_date)
 
 
 class InitiativeKind(models.TextChoices):
@@ -445,9 +455,19 @@ class Frequency(models.TextChoices):
 
 class Initiative(Record):
     name = models.CharField(max_length=200, unique=True, help_text="The name as the source spells it.")
+    name_is_descriptive = models.BooleanField(
+        "the name is a description",
+        default=False,
+        help_text="Tick when the source describes the initiative without naming it: the name is then a "
+        "description the Atlas gives it (in the source's words where it can), and its page says so.",
+    )
     other_names = models.TextField(blank=True, help_text="Other names or spellings, one per line.")
     kind = models.CharField(
-        max_length=30, choices=InitiativeKind.choices, help_text="What sort of initiative."
+        max_length=30,
+        choices=InitiativeKind.choices,
+        blank=True,
+        help_text="What sort of initiative, only if the source says; empty when it does not, and "
+        "pages then show no kind.",
     )
     tracks = models.ManyToManyField(
         Track,
@@ -515,7 +535,7 @@ class Initiative(Record):
     class Meta:
         ordering = ["name"]
         constraints = [
-            choice_constraint("kind", InitiativeKind, "initiative_kind_valid"),
+            choice_constraint("kind", InitiativeKind, "initiative_kind_valid", allow_blank=True),
             choice_constraint("status", InitiativeStatus, "initiative_status_valid"),
             choice_constraint("frequency", Frequency, "initiative_frequency_valid", allow_blank=True),
             models.CheckConstraint(
@@ -899,7 +919,7 @@ class Statistic(Record):
         if self.period == Period.AS_OF:
             return f"as of {partial_dates.display(self.period_start)}"
         if self.period_end and self.period_end != self.period_start:
-            return f"{self.period_start}–{self.period_end}"
+            return f"{partial_dates.display(self.period_start)}–{partial_dates.display(self.period_end)}"
         return partial_dates.display(self.period_start)
 
 

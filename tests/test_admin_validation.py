@@ -14,7 +14,10 @@ from programs.models import (
 )
 from tests.admin_forms import add_row, admin_url, change, errors, form_data
 
-DATE_FORMAT = 'Enter a date as precise as the source: "1960s", "1960", "2016-03" or "2016-11-05".'
+DATE_FORMAT = (
+    'Enter a date as precise as the source: "1960s", "1960", "2016-03" or "2016-11-05"; '
+    'for part of a decade, "2000s-1" (early 2000s), "2000s-2" (mid-2000s) or "2000s-3" (late 2000s).'
+)
 
 
 def add(client, model, **fields):

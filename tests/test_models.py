@@ -46,7 +46,13 @@ def test_duplicate_name_is_refused(institution):
 
 @pytest.mark.parametrize(
     ("start", "end"),
-    [("2016", "2011"), ("2016-03", "2016-02"), ("1960s", "1959")],
+    [
+        ("2016", "2011"),
+        ("2016-03", "2016-02"),
+        ("1960s", "1959"),
+        ("2000s-3", "2000s-1"),
+        ("2000s-1", "1999"),
+    ],
 )
 def test_initiative_ending_before_it_starts_is_refused(db, start, end):
     refused(
@@ -55,13 +61,35 @@ def test_initiative_ending_before_it_starts_is_refused(db, start, end):
 
 
 @pytest.mark.parametrize(
-    ("start", "end"), [("2016-03", "2016"), ("1960s", "1960"), ("1960", ""), ("", "2016")]
+    ("start", "end"),
+    [
+        ("2016-03", "2016"),
+        ("1960s", "1960"),
+        ("1960", ""),
+        ("", "2016"),
+        ("2000s-1", "2000s-3"),
+        ("2000s", "2000s-2"),
+    ],
 )
 def test_dates_of_different_precision_in_order_are_accepted(db, start, end):
     Initiative.objects.create(slug="x", name="X", kind="forum", summary="s", start=start, end=end)
 
 
-@pytest.mark.parametrize("bad_date", ["1 Jan 1960", "196", "2016-13", "2016-3", "1965s", "05-11-2016"])
+@pytest.mark.parametrize(
+    "bad_date",
+    [
+        "1 Jan 1960",
+        "196",
+        "2016-13",
+        "2016-3",
+        "1965s",
+        "05-11-2016",
+        "2000s-4",
+        "2000s-0",
+        "2005-1",
+        "2000s-e",
+    ],
+)
 def test_malformed_partial_date_is_refused(db, bad_date):
     refused(lambda: Initiative.objects.create(slug="x", name="X", kind="forum", summary="s", start=bad_date))
 
@@ -156,6 +184,9 @@ def test_new_records_start_as_drafts(db):
     ("value", "words"),
     [
         ("1960s", "1960s"),
+        ("2000s-1", "early 2000s"),
+        ("2000s-2", "mid-2000s"),
+        ("1990s-3", "late 1990s"),
         ("1960", "1960"),
         ("2016-03", "March 2016"),
         ("2016-11-05", "5 November 2016"),
@@ -164,6 +195,21 @@ def test_new_records_start_as_drafts(db):
 )
 def test_partial_dates_read_with_their_precision(value, words):
     assert display(value) == words
+
+
+def test_parts_of_a_decade_sort_in_time_order_in_the_database(db):
+    """The decade, then its early, middle and late parts, then its next year: as text and in SQL."""
+    in_order = ["1999", "2000", "2000s", "2000s-1", "2000s-2", "2000s-3", "2001"]
+    for index, start in enumerate(reversed(in_order)):
+        Initiative.objects.create(slug=f"i{index}", name=f"I{index}", kind="forum", summary="s", start=start)
+    assert list(Initiative.objects.order_by("start").values_list("start", flat=True)) == in_order
+    assert sorted(in_order) == in_order
+
+
+def test_an_institution_or_initiative_may_leave_its_kind_unstated(db):
+    Institution.objects.create(slug="x", name="X", kind="")
+    Initiative.objects.create(slug="x", name="X", kind="", summary="s")
+    refused(lambda: Institution.objects.create(slug="y", name="Y", kind="club"))
 
 
 def test_spans_read_naturally():

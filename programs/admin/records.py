@@ -211,7 +211,20 @@ class InitiativeAdmin(RecordAdmin):
     ]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": ["name", "slug", "other_names", "kind", "summary", "description"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "name",
+                    "name_is_descriptive",
+                    "slug",
+                    "other_names",
+                    "kind",
+                    "summary",
+                    "description",
+                ]
+            },
+        ),
         ("When", {"fields": ["start", "end", "status", "frequency"]}),
         ("Where", {"fields": ["places"]}),
         PUBLICATION,

@@ -59,22 +59,27 @@ def test_narrow_the_initiatives_with_two_facets(article, page, screenshot):
     page.goto("/initiatives/")
     screenshot("all")
     everything = result_count(page)
-    innovation_before = facet_count(page, "topic", "innovation")
+    # Collaborative research: the Stanford U.S.-Russia Forum (Track II) and UCLA’s partnerships (no track).
+    research_before = facet_count(page, "topic", "collaborative-research")
 
     page.locator('a[data-facet="track"][data-value="track-ii"]').click()
     page.wait_for_url(re.compile(r"track=track-ii"))
     screenshot("track-ii")
     on_track = result_count(page)
     assert 0 < on_track < everything
-    innovation_on_track = facet_count(page, "topic", "innovation")
-    assert innovation_on_track < innovation_before  # the other facet's counts follow the results
+    research_on_track = facet_count(page, "topic", "collaborative-research")
+    assert research_on_track < research_before  # the other facet's counts follow the results
 
-    page.locator('a[data-facet="topic"][data-value="innovation"]').click()
-    page.wait_for_url(re.compile(r"track=track-ii.*topic=innovation|topic=innovation.*track=track-ii"))
-    screenshot("track-ii-and-innovation")
-    assert result_count(page) == innovation_on_track < on_track
+    page.locator('a[data-facet="topic"][data-value="collaborative-research"]').click()
+    page.wait_for_url(
+        re.compile(
+            r"track=track-ii.*topic=collaborative-research|topic=collaborative-research.*track=track-ii"
+        )
+    )
+    screenshot("track-ii-and-collaborative-research")
+    assert result_count(page) == research_on_track < on_track
     assert page.locator(".active-filters").get_by_text("Track: Track II").is_visible()
-    assert page.locator(".active-filters").get_by_text("Topic: Innovation").is_visible()
+    assert page.locator(".active-filters").get_by_text("Topic: Collaborative research").is_visible()
     assert page.locator(".result-list > li").count() == result_count(page)
 
 

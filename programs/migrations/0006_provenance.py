@@ -35,7 +35,7 @@ def copy_links(field, other, forward):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programs', '0004_constraint_messages'),
+        ('programs', '0005_fidelity'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -473,7 +473,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='event',
-            constraint=models.CheckConstraint(condition=models.Q(('date', ''), ('date__regex', '^(\\d{3}0s|\\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?)?)$'), _connector='OR'), name='event_date_well_formed'),
+            constraint=models.CheckConstraint(condition=models.Q(('date', ''), ('date__regex', '^(\\d{3}0s(-[1-3])?|\\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\\d|3[01]))?)?)$'), _connector='OR'), name='event_date_well_formed'),
         ),
         migrations.AddConstraint(
             model_name='initiativecountry',

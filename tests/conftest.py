@@ -20,21 +20,106 @@ def fresh_cache(settings):
     cache.clear()
 
 
-@pytest.fixture
-def article(db, django_capture_on_commit_callbacks):
-    """The knowledge base as `make run` loads it: the article's records and their first history."""
-    # Run the on-commit work (the search index) that a real commit would run.
-    with django_capture_on_commit_callbacks(execute=True):
-        call_command("load_article", verbosity=0)
+def load_article():
+    call_command("load_article", verbosity=0)
 
 
-@pytest.fixture
-def atlas(db, django_capture_on_commit_callbacks):
-    """A knowledge base larger than the article's, drafts included (tests/atlas_data.py)."""
+def build_atlas():
     from tests.atlas_data import build_atlas
 
-    with django_capture_on_commit_callbacks(execute=True):
-        return build_atlas()
+    return build_atlas()
+
+
+def wipe_knowledge_base():
+    """Empty every table of the app (history included), leaving users, groups and permissions."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    tables = [
+        model._meta.db_table
+        for model in apps.get_app_config("programs").get_models(include_auto_created=True)
+    ]
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+
+
+def is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+@pytest.fixture(scope="module")
+def module_data(django_db_setup, django_db_blocker):
+    """What a module's tests read, built once: {"loaded": name, "value": records}.
+
+    Built outside the tests' transactions, so that each test's changes roll back onto it, and
+    removed when the module's tests are done."""
+    state = {"loaded": None, "value": None}
+    yield state
+    if state["loaded"]:
+        with django_db_blocker.unblock():
+            wipe_knowledge_base()
+
+
+def build_for_module(state, blocker, name, build):
+    if state["loaded"] != name:
+        with blocker.unblock():
+            if state["loaded"]:  # another kind of data was built for this module: one at a time
+                wipe_knowledge_base()
+            state.update(loaded=None, value=None)
+            state.update(loaded=name, value=build())
+
+
+def current(request, state, name, build):
+    """The data for one test: the module's, or built for this test if the module's is not there."""
+    if is_transactional(request):
+        # Its database is emptied after it: what the module built goes too.
+        value = state["value"] if state["loaded"] == name else build()
+        state.update(loaded=None, value=None)
+        return value
+    request.getfixturevalue("db")
+    if state["loaded"] == name:
+        return state["value"]
+    with request.getfixturevalue("django_capture_on_commit_callbacks")(execute=True):
+        return build()  # within this test's transaction, rolled back after it
+
+
+@pytest.fixture(autouse=True)
+def empty_unless_asked(request, module_data):
+    """A test that asks for neither the article nor the atlas starts from an empty knowledge
+    base, as if the module had built none: emptied inside its transaction, so rolled back."""
+    if not module_data["loaded"] or {"article", "atlas"} & set(request.fixturenames):
+        return
+    if request.node.get_closest_marker("django_db") is None:
+        return
+    if is_transactional(request):
+        request.getfixturevalue("transactional_db")
+        module_data.update(loaded=None, value=None)
+    else:
+        request.getfixturevalue("db")
+    wipe_knowledge_base()
+
+
+@pytest.fixture(scope="module")
+def article_module(module_data, django_db_blocker):
+    build_for_module(module_data, django_db_blocker, "article", load_article)
+
+
+@pytest.fixture(scope="module")
+def atlas_module(module_data, django_db_blocker):
+    build_for_module(module_data, django_db_blocker, "atlas", build_atlas)
+
+
+@pytest.fixture
+def article(request, article_module, module_data):
+    """The knowledge base as `make run` loads it: the article's records and their first history."""
+    return current(request, module_data, "article", load_article)
+
+
+@pytest.fixture
+def atlas(request, atlas_module, module_data):
+    """A knowledge base larger than the article's, drafts included (tests/atlas_data.py)."""
+    return current(request, module_data, "atlas", build_atlas)
 
 
 @pytest.fixture

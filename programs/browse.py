@@ -18,7 +18,7 @@ from django.db.models.functions import Substr
 
 from . import caching
 from .models import Initiative, InitiativeKind, InitiativeStatus, Role
-from .search import COUNT_CAP, clean
+from .search import COUNT_CAP, Query, parse
 
 MAX_VALUES = 20  # values of one facet read from a query string
 
@@ -176,13 +176,13 @@ SORTS = {
 class Browse:
     """The initiatives a query string asks for: `Browse.from_params(request.GET)`."""
 
-    query: str = ""
+    query: Query = parse("")  # read once: the search, the facet counts and the page all take it
     sort: str = "name"
     selected: dict = field(default_factory=dict)  # param → values, before validation
 
     @classmethod
     def from_params(cls, params):
-        query = clean(params.get("q", ""))
+        query = parse(params.get("q", ""))
         selected = {}
         for facet in FACETS:
             values = list(dict.fromkeys(value for value in params.getlist(facet.param) if value))
@@ -259,7 +259,7 @@ class Browse:
     @property
     def key(self):
         """What the results depend on besides the data: the query and the chosen facet values."""
-        return (self.query, sorted((param, sorted(values)) for param, values in self.selected.items()))
+        return (self.query.text, sorted((param, sorted(values)) for param, values in self.selected.items()))
 
     def counts(self):
         """{param: [(value, label, count)]}: each facet's counts over the results narrowed by the

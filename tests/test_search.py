@@ -255,9 +255,9 @@ def test_reindex_rebuilds_every_document(atlas):
 def test_parse_reads_web_search_syntax():
     parsed = parse('students "climate change" -nuclear or weapons')
     assert [[term.text for term in group] for group in parsed.groups] == [
-        ["student"],
+        ["students"],
         ["climate change"],
-        ["weapon"],
+        ["weapons"],
     ]
     assert [term.text for term in parsed.excluded] == ["nuclear"]
     parsed = parse("trade or peace")

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from ..models import Citation, Initiative
-from ..search import clean
+from ..search import parse
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
 SHOWN = 50
@@ -72,7 +72,7 @@ class RecordListView(ListView):
     template_name = "programs/record_list.html"
 
     def get_queryset(self):
-        self.query = clean(self.request.GET.get("q", ""))
+        self.query = parse(self.request.GET.get("q", ""))  # read once, for the search and the page
         records = self.model.objects.published().search(self.query)
         # search() orders by relevance; otherwise the model's order, which a GROUP BY would drop.
         return records if self.query else records.order_by(*self.model._meta.ordering)

@@ -11,7 +11,7 @@ from .. import caching
 from ..browse import SORTS, Browse, CappedPaginator, role_order
 from ..export import initiative_rows
 from ..models import Initiative, Statistic, Track
-from ..search import uses_full_text, with_headlines
+from ..search import snippet_fields, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView, citations
 
 
@@ -28,10 +28,8 @@ class InitiativeListView(ListView):
     def get_queryset(self):
         self.browse = Browse.from_params(self.request.GET)
         results = self.browse.results
-        fields = INITIATIVE_ROW
-        if self.browse.query and not uses_full_text(results):
-            fields = (*fields, "description")  # highlighted in Python
-        results = results.only(*fields).prefetch_related(published_tracks())
+        quoted = snippet_fields(results) if self.browse.query else ()  # when Python quotes matches
+        results = results.only(*INITIATIVE_ROW, *quoted).prefetch_related(published_tracks())
         return with_headlines(results, self.browse.query)
 
     def get_paginator(self, *args, **kwargs):

@@ -214,7 +214,9 @@ class Browse:
                 chosen[param] = values
         return chosen
 
+    @cached_property
     def searched(self):
+        """The published initiatives matching the query: searched once, then narrowed by facets."""
         return Initiative.objects.published().search(self.query)
 
     def narrowed(self, queryset, *, skip=None):
@@ -226,7 +228,7 @@ class Browse:
     @property
     def results(self):
         """The initiatives, in the chosen order (related records not loaded)."""
-        return self.ordered(self.narrowed(self.searched()))
+        return self.ordered(self.narrowed(self.searched))
 
     def ordered(self, queryset):
         if self.sort == "relevance":
@@ -266,7 +268,7 @@ class Browse:
         query and the other facets. Costly over many results: cached until the data change."""
         return {
             facet.param: facet.counts(
-                self.narrowed(self.searched(), skip=facet.param), self.chosen.get(facet.param, [])
+                self.narrowed(self.searched, skip=facet.param), self.chosen.get(facet.param, [])
             )
             for facet in FACETS
         }

@@ -13,10 +13,11 @@ for in it (only punctuation, say) matches nothing. Every queryset that comes bac
 is annotated with `search_rank` and ordered by it, best first.
 """
 
-from .backends import backend_for, register_sqlite_functions
+from . import words
+from .backends import EXACT, backend_for, register_sqlite_functions
 from .highlight import highlight, marked, snippet
 from .query import MAX_QUERY_LENGTH, MAX_TERMS, Query, clean, parse
-from .weights import CONFIG, DOCUMENTS
+from .weights import CONFIG, DOCUMENTS, NEAR_MISS, document
 
 # Pages count at most this many results exactly; beyond it they say "more than".
 COUNT_CAP = 10_000
@@ -32,6 +33,7 @@ __all__ = [
     "clean",
     "highlight",
     "marked",
+    "near_matches",
     "parse",
     "register_sqlite_functions",
     "search",
@@ -66,3 +68,22 @@ def snippet_fields(queryset):
     """The fields a page of results must load for the `snippet` tag to quote them."""
     backend = backend_for(queryset.model, queryset.db)
     return backend.snippet_fields() if backend else ()
+
+
+def near_matches(query, records):
+    """`query` read as the names of `records` spell it ("Dartmuth" → "Dartmouth", in
+    `Query.correction`) when every one of them was found only as a near miss; else `query`."""
+    query = parse(query)
+    if not query.near_text or not records or any(getattr(r, "search_rank", EXACT) >= EXACT for r in records):
+        return query
+    found = {}  # the words of the names, lowercased → as written
+    for record in records:
+        for field in document(record).near if document(record) else ():
+            for word in words.TOKEN.findall(words.fold(getattr(record, field, ""))):
+                found.setdefault(word.lower(), word)
+    spelled = {}
+    for word in query.near_text.split():
+        best = max(found, key=lambda other: words.similarity(word, other), default=None)
+        if best is not None and best != word and words.similarity(word, best) >= NEAR_MISS:
+            spelled[word] = found[best]
+    return query.corrected(spelled) if spelled else query

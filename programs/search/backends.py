@@ -18,7 +18,7 @@ from operator import add
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections
-from django.db.models import BooleanField, F, FloatField, Func, Q, TextField, Value
+from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
 from django.db.models.functions import Coalesce, Concat
 
 from . import words
@@ -26,7 +26,9 @@ from .weights import CONFIG, NEAR_MISS, PARTS, WEIGHTS, document
 
 # ts_headline wraps matches in these; highlight.marked() turns them into <mark> once escaped.
 MARK_START, MARK_STOP = "\u27ea", "\u27eb"
-# A near miss counts this much less than a match of the same strength.
+# An exact match ranks at least EXACT; a record found only as a near miss of a name, below it
+# (at most NEAR_RANK per near field).
+EXACT = 1.0
 NEAR_RANK = 0.1
 
 
@@ -92,6 +94,7 @@ class PostgresBackend(Backend):
         weights = [0.1, *(WEIGHTS[weight] for weight in reversed(PARTS))]  # D, C, B, A
         rank = Coalesce(SearchRank(F("search_vector"), tsquery, weights=weights), Value(0.0))
         if query.near_text and self.document.near:
+            rank = rank + Case(When(condition, then=Value(EXACT)), default=Value(0.0))
             for field in self.document.near:
                 condition |= Q(**{f"{field}__trigram_word_similar": query.near_text})
             near = reduce(add, (TrigramWordSimilarity(query.near_text, f) for f in self.document.near))
@@ -203,9 +206,9 @@ class SQLiteBackend(Backend):
             match = " AND ".join(f"({fts5(group, ' OR ')})" for group in query.groups)
             condition = Q(self.matching(match))
             weights = ", ".join(str(WEIGHTS[weight]) for weight in PARTS)
-            # bm25 is lower for better matches.
+            # bm25 is lower (more negative) for better matches.
             rank = ForPrimaryKey(
-                f"SELECT -bm25({self.fts}, {weights}) FROM {self.fts} "  # noqa: S608 (names are ours)
+                f"SELECT {EXACT} - bm25({self.fts}, {weights}) FROM {self.fts} "  # noqa: S608 (names are ours)
                 f"WHERE {self.fts} MATCH %s AND {self.fts}.rowid = {{pk}}",
                 [match],
             )

@@ -16,7 +16,8 @@ from .query import parse
 from .weights import document
 
 # A word of the text as the reader sees it, in one piece: "U.S.-Russia", "start-ups", "McFaul's".
-TEXT_WORD = re.compile(r"(?:(?:[^\W\d_]\.)+[^\W\d_]\.?|\w+)(?:['’-]\w+)*")
+_PIECE = r"(?:(?:[^\W\d_]\.)+[^\W\d_]\.?|\w+)"
+TEXT_WORD = re.compile(rf"{_PIECE}(?:['’-]{_PIECE})*")
 
 
 def marked(headline):

@@ -10,7 +10,7 @@ left out. A query renders as the cleaned text it was read from, so a template ca
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 from . import words as w
@@ -52,6 +52,7 @@ class Query:
     text: str  # the cleaned query, as the reader typed it
     groups: tuple = ()  # every group must match; a group matches when any of its terms does
     excluded: tuple = ()  # no excluded term may match
+    correction: str = ""  # how the names found spell a near miss ("Dartmouth"), shown to the reader
 
     def __str__(self):
         return self.text
@@ -82,6 +83,13 @@ class Query:
         if not self.is_plain:
             return ""
         return " ".join(term.text for term in self.terms if len(term.text) >= 3)
+
+    def corrected(self, spelled):
+        """This query with its words read as the names found spell them ({word: "Dartmouth"}): what
+        the page marks and names; the text stays as the reader typed it."""
+        groups = tuple((Term((spelled.get(group[0].text, group[0].text).lower(),)),) for group in self.groups)
+        correction = " ".join(spelled.get(term.text, term.text) for term in self.terms)
+        return replace(self, groups=groups, correction=correction)
 
 
 def _term(text, *, quoted):

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from ..models import Citation, Initiative
-from ..search import parse
+from ..search import near_matches, parse
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
 SHOWN = 50
@@ -79,10 +79,11 @@ class RecordListView(ListView):
 
     def get_context_data(self, **kwargs):
         meta = self.model._meta
-        return super().get_context_data(
-            query=self.query,
+        context = super().get_context_data(
             kind=meta.verbose_name,
             kinds=meta.verbose_name_plural,
             row_template=f"programs/rows/{meta.model_name}.html",
             **kwargs,
         )
+        context["query"] = near_matches(self.query, context["object_list"])
+        return context

@@ -11,7 +11,7 @@ from .. import caching
 from ..browse import SORTS, Browse, CappedPaginator, role_order
 from ..export import initiative_rows
 from ..models import Initiative, Statistic, Track
-from ..search import snippet_fields, with_headlines
+from ..search import near_matches, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView, citations
 
 
@@ -54,14 +54,11 @@ class InitiativeListView(ListView):
     def get_context_data(self, **kwargs):
         params = self.request.GET
         browse = self.browse
-        return super().get_context_data(
-            browse=browse,
-            query=browse.query,
-            facets=browse.facets(params),
-            active=browse.active(params),
-            sorts=SORTS,
-            **kwargs,
+        context = super().get_context_data(
+            browse=browse, facets=browse.facets(params), active=browse.active(params), sorts=SORTS, **kwargs
         )
+        context["query"] = near_matches(browse.query, context["object_list"])
+        return context
 
 
 class Echo:

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from .. import caching
 from ..models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
-from ..search import COUNT_CAP, parse, snippet_fields, with_headlines
+from ..search import COUNT_CAP, near_matches, parse, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW
 
 SHOWN = 5
@@ -40,7 +40,7 @@ def search(request):
         request,
         "programs/search.html",
         {
-            "query": query,
+            "query": near_matches(query, [row for group in groups for row in group["rows"]]),
             "groups": groups,
             "total": sum(group["count"] for group in groups),
             "hide_header_search": True,

@@ -17,9 +17,11 @@ commits. Writes that send no signals (bulk_create, QuerySet.update, raw SQL) cal
 
 import threading
 from collections import defaultdict
+from functools import cache
 
 from django.apps import apps as global_apps
 from django.db import transaction
+from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from .search.backends import backend_for
@@ -33,29 +35,34 @@ def _lines(*values):
     return [line.strip() for value in values for line in (value or "").splitlines() if line.strip()]
 
 
+def _among(ids):
+    return Q() if ids is None else Q(initiative__in=ids)
+
+
 def related_names(ids, apps=global_apps, using="default"):
-    """{initiative id: the names of the published records it links to, one per line}."""
+    """{initiative id: the names of the published records it links to, one per line}; of every
+    initiative when `ids` is None."""
     InitiativeInstitution = apps.get_model("programs", "InitiativeInstitution")
     InitiativePerson = apps.get_model("programs", "InitiativePerson")
     Topics = apps.get_model("programs", "Initiative")._meta.get_field("topics").remote_field.through
     names = defaultdict(list)
     for initiative, *values in (
         InitiativeInstitution.objects.using(using)
-        .filter(initiative__in=ids, institution__is_published=True)
+        .filter(_among(ids), institution__is_published=True)
         .order_by("institution__name")
         .values_list("initiative_id", "institution__name", "institution__acronym", "institution__other_names")
     ):
         names[initiative] += _lines(*values)
     for initiative, *values in (
         InitiativePerson.objects.using(using)
-        .filter(initiative__in=ids, person__is_published=True)
+        .filter(_among(ids), person__is_published=True)
         .order_by("person__name")
         .values_list("initiative_id", "person__name", "person__other_names")
     ):
         names[initiative] += _lines(*values)
     for initiative, name in (
         Topics.objects.using(using)
-        .filter(initiative__in=ids, topic__is_published=True)
+        .filter(_among(ids), topic__is_published=True)
         .order_by("topic__name")
         .values_list("initiative_id", "topic__name")
     ):
@@ -75,20 +82,45 @@ def _reader(model, path):
     return [path], lambda value: value
 
 
+@cache
+def _plan(model):
+    """What a model's document reads: ([(weight, paths, convert)], the paths to read, near fields)."""
+    spec = DOCUMENTS[model._meta.model_name]
+    parts = [(weight, *_reader(model, field)) for weight in PARTS for field in spec.part(weight)]
+    paths = ["pk", *dict.fromkeys(path for _, read, _ in parts for path in read)]
+    return parts, paths, spec.near
+
+
 def _document(model, values):
     """(pk, {weight: text}, near text) of a record, from `values(path)` of the paths it reads."""
-    spec = DOCUMENTS[model._meta.model_name]
-    parts = {}
-    for weight in PARTS:
-        texts = []
-        for field in spec.part(weight):
-            paths, convert = _reader(model, field)
-            value = convert(*(values(path) for path in paths))
-            if value:
-                texts.append(fold(value))
-        parts[weight] = "\n".join(texts)
-    near = " ".join(fold(values(field)) for field in spec.near if values(field))
-    return values("pk"), parts, near
+    readers, _, near = _plan(model)
+    texts = {weight: [] for weight in PARTS}
+    for weight, paths, convert in readers:
+        value = convert(*(values(path) for path in paths))
+        if value:
+            texts[weight].append(value)
+    parts = {weight: fold("\n".join(found)) for weight, found in texts.items()}
+    return values("pk"), parts, " ".join(fold(values(field)) for field in near if values(field))
+
+
+def _batches(model, paths, ids, using):
+    """The rows (as {path: value}) of the records with these ids, or of all records, in batches."""
+    records = model._default_manager.using(using).order_by("pk")
+    if ids is None:  # one pass over the table, not a lookup per batch
+        batch = []
+        for row in records.values_list(*paths).iterator(chunk_size=BATCH_SIZE):
+            batch.append(dict(zip(paths, row, strict=True)))
+            if len(batch) == BATCH_SIZE:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+        return
+    ids = sorted({pk for pk in ids if pk is not None})
+    for offset in range(0, len(ids), BATCH_SIZE):
+        wanted = ids[offset : offset + BATCH_SIZE]
+        rows = records.filter(pk__in=wanted).values_list(*paths)
+        yield [dict(zip(paths, row, strict=True)) for row in rows]
 
 
 def documents(model, ids, *, using="default", names=None):
@@ -96,14 +128,12 @@ def documents(model, ids, *, using="default", names=None):
 
     `names` gives initiatives' related names ({id: text}); without it the stored column is read.
     """
-    spec = DOCUMENTS[model._meta.model_name]
-    paths = ["pk", *dict.fromkeys(path for field in spec.fields for path in _reader(model, field)[0])]
     found = []
-    for row in model._default_manager.using(using).filter(pk__in=ids).values_list(*paths):
-        row = dict(zip(paths, row, strict=True))
-        if names is not None and "related_names" in row:
-            row["related_names"] = names.get(row["pk"], "")
-        found.append(_document(model, row.get))
+    for batch in _batches(model, _plan(model)[1], ids, using):
+        for row in batch:
+            if names is not None:
+                row["related_names"] = names.get(row["pk"], "")
+            found.append(_document(model, row.get))
     return found
 
 
@@ -132,30 +162,36 @@ def reindex(ids=None, *, kind=None, apps=global_apps, using="default"):
     for name in [kind] if kind else DOCUMENTS:
         model = apps.get_model("programs", name)
         backend = backend_for(model, using)
-        records = model._default_manager.using(using).order_by("pk")
         if ids is None:
             backend.clear(using)
-            batch_ids = list(records.values_list("pk", flat=True))
-        else:
-            batch_ids = sorted({pk for pk in ids if pk is not None})
-        for offset in range(0, len(batch_ids), BATCH_SIZE):
-            batch = batch_ids[offset : offset + BATCH_SIZE]
-            names = None
+        # An initiative's linked names: all at once for a full rebuild (three scans of the links).
+        everyone = None
+        if name == "initiative" and ids is None:
+            everyone = related_names(None, apps=apps, using=using)
+        found = set()
+        for batch in _batches(model, _plan(model)[1], ids, using):
+            batch_ids = [row["pk"] for row in batch]
             if name == "initiative":
-                names = related_names(batch, apps=apps, using=using)
+                names = everyone if everyone is not None else related_names(batch_ids, apps=apps, using=using)
                 _keep_related_names(model, batch, names, using)
-            backend.store(using, batch, documents(model, batch, using=using, names=names))
-        total += len(batch_ids)
+            backend.store(using, batch_ids, [_document(model, row.get) for row in batch])
+            found.update(batch_ids)
+        if ids is not None and set(ids) - found:
+            backend.forget(using, set(ids) - found)  # records deleted since
+        total += len(found)
     return total
 
 
-def _keep_related_names(model, ids, names, using):
-    """Store the related names on the initiatives whose names changed (read by nothing else than
-    the index, kept so that a document can be rebuilt from the row alone)."""
-    rows = list(model._default_manager.using(using).filter(pk__in=ids).only("pk", "related_names"))
-    changed = [row for row in rows if row.related_names != names.get(row.pk, "")]
-    for row in changed:
-        row.related_names = names.get(row.pk, "")
+def _keep_related_names(model, rows, names, using):
+    """Store on the initiatives of `rows` their related names where they changed, and put the new
+    names in the rows (the column is read by nothing but the index, kept so that a record's
+    document can be rebuilt from its row alone)."""
+    changed = []
+    for row in rows:
+        new = names.get(row["pk"], "")
+        if row["related_names"] != new:
+            row["related_names"] = new
+            changed.append(model(pk=row["pk"], related_names=new))
     model._default_manager.using(using).bulk_update(changed, ["related_names"])
 
 

@@ -126,16 +126,19 @@ class PostgresBackend(Backend):
         if not documents:
             return
         vector = " || ".join(
-            f"setweight(to_tsvector(%s::regconfig, v.{weight.lower()}), '{weight}')" for weight in PARTS
+            f"setweight(to_tsvector('{CONFIG}'::regconfig, v.{part.lower()}), '{part}')" for part in PARTS
         )
         rows = ", ".join(["(%s::bigint, %s, %s, %s)"] * len(documents))
-        params = [CONFIG] * len(PARTS)
-        for pk, parts, _ in documents:
-            params += [pk, *(parts[weight] for weight in PARTS)]
+        params = [value for pk, parts, _ in documents for value in (pk, *(parts[weight] for weight in PARTS))]
         with connections[using].cursor() as cursor:
             cursor.execute(
-                f"UPDATE {self.table} SET search_vector = {vector} "  # noqa: S608 (names are ours)
-                f"FROM (VALUES {rows}) AS v(id, a, b, c) WHERE {self.table}.id = v.id",
+                f"UPDATE {self.table} SET search_vector = n.vector "  # noqa: S608 (names are ours)
+                # OFFSET 0 keeps the subquery whole, so each vector is computed once, not twice.
+                f"FROM (SELECT v.id, {vector} AS vector "
+                f"FROM (VALUES {rows}) AS v(id, a, b, c) OFFSET 0) AS n "
+                f"WHERE {self.table}.id = n.id "
+                # An unchanged document is not written again (nor its row's index entries).
+                f"AND {self.table}.search_vector IS DISTINCT FROM n.vector",
                 params,
             )
 

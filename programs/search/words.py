@@ -15,7 +15,7 @@ import snowballstemmer
 TOKEN = re.compile(r"[^\W_]+")
 # Two or more single letters each followed by a dot, the last dot optional: U.S., U.S.S.R., e.g.
 DOTTED = re.compile(r"(?<![\w.])(?:[^\W\d_]\.){1,}[^\W\d_](?![\w])\.?")
-HYPHENATED = re.compile(r"\w+(?:-\w+)+")
+HYPHENATED = re.compile(r"\b\w+-[\w-]*\w")
 
 # PostgreSQL's English stop words (Snowball's list): its configuration ignores them, and so does
 # the query reader, so that both databases answer alike.
@@ -39,8 +39,12 @@ def undot(text):
 
 def fold(text):
     """Text as it is stored for search: abbreviations undotted, hyphenated words given joined too."""
-    text = undot(str(text or ""))
-    return HYPHENATED.sub(lambda match: f"{match.group().replace('-', '')} {match.group()}", text)
+    text = str(text or "")
+    if "." in text:  # most texts need neither rewrite: skip the scans
+        text = undot(text)
+    if "-" in text:
+        text = HYPHENATED.sub(lambda match: f"{match.group().replace('-', '')} {match.group()}", text)
+    return text
 
 
 def words(text):

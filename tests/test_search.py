@@ -239,17 +239,29 @@ def test_editing_an_initiative_reindexes_it(atlas, django_capture_on_commit_call
     assert found("frameworks") == []
 
 
-def test_an_initiative_not_indexed_yet_is_found_by_its_words(atlas):
+def test_an_initiative_is_found_before_its_transaction_commits(atlas):
     Initiative.objects.create(
         slug="new", name="New forum", kind="forum", summary="Fresh glaciology talks.", is_published=True
-    )  # its transaction never commits here: no document yet
+    )  # its transaction never commits here
     assert found("glaciology") == ["New forum"]
     assert "New forum" in found("talk")
 
 
-def test_reindex_rebuilds_every_document(atlas):
-    Initiative.objects.update(related_names="", search_vector=None)
+def test_reindex_builds_the_documents_of_records_written_without_signals(atlas):
+    Initiative.objects.bulk_create(
+        [
+            Initiative(
+                slug="bulk", name="Bulk forum", kind="forum", summary="Tundra ecology.", is_published=True
+            )
+        ]
+    )
+    Institution.objects.bulk_create(
+        [Institution(slug="bulk", name="Permafrost Institute", kind="other", is_published=True)]
+    )
+    assert found("tundra") == []
     call_command("reindex", verbosity=0)
+    assert found("tundra") == ["Bulk forum"]
+    assert names(Institution.objects.published().search("permafrost")) == ["Permafrost Institute"]
     assert found("Kettering") == ["Dartmouth Conference"]
     assert found("frameworks") == ["Dartmouth Conference"]
 

@@ -6,7 +6,8 @@
   index), matched with `websearch_to_tsquery`, ranked with `ts_rank`, quoted with `ts_headline`.
   Near misses: pg_trgm word similarity on the `near` fields (trigram GIN indexes).
 - SQLite: the document is a row of an FTS5 table `<table>_fts` (columns a, b, c: the parts by
-  weight; the porter tokenizer stems), matched with MATCH and ranked with bm25. Near misses: an
+  weight; the porter tokenizer stems), matched with MATCH, each term ranked by the weight of the
+  best part it is found in. Near misses: an
   FTS5 table with the trigram tokenizer, `<table>_near`, finds the names that share trigrams
   with the query; `words.word_similarity` (pg_trgm's measure) keeps those close enough.
 
@@ -204,34 +205,35 @@ class SQLiteBackend(Backend):
         self.fts, self.near = f"{self.table}_fts", f"{self.table}_near"
 
     def search(self, queryset, query):
-        condition, rank = Q(), Value(0.0)
+        condition, exact, rank = Q(), None, Value(EXACT)
         if query.groups:
-            match = " AND ".join(f"({fts5(group, ' OR ')})" for group in query.groups)
-            condition = Q(self.matching(match))
-            weights = ", ".join(str(WEIGHTS[weight]) for weight in PARTS)
-            # bm25 is lower (more negative) for better matches.
-            rank = ForPrimaryKey(
-                f"SELECT {EXACT} - bm25({self.fts}, {weights}) FROM {self.fts} "  # noqa: S608 (names are ours)
-                f"WHERE {self.fts} MATCH %s AND {self.fts}.rowid = {{pk}}",
-                [match],
-            )
+            exact = self.matching(" AND ".join(f"({fts5(group, ' OR ')})" for group in query.groups))
+            condition = Q(exact)
+            # Each group adds the weight of the best part it is found in. (bm25 would be read
+            # again for every row, which costs a full-text query per row on a common word.)
+            for group in query.groups:
+                alternatives = fts5(group, " OR ")
+                found_in = [
+                    When(self.matching(f"{{{part.lower()}}} : ({alternatives})"), then=Value(WEIGHTS[part]))
+                    for part in PARTS
+                ]
+                rank = rank + Case(*found_in, default=Value(0.0))
         if query.excluded:
-            excluded = fts5(query.excluded, " OR ")
-            condition &= ~Q(self.matching(excluded))
+            condition &= ~Q(self.matching(fts5(query.excluded, " OR ")))
         if query.near_text and self.document.near:
-            near = [trigram_match(query.near_text), query.near_text]
             condition |= Q(
                 PrimaryKeyIn(
                     f"SELECT rowid FROM {self.near} WHERE {self.near} MATCH %s "  # noqa: S608
                     f"AND atlas_word_similarity(%s, names) >= %s",
-                    [*near, NEAR_MISS],
+                    [trigram_match(query.near_text), query.near_text, NEAR_MISS],
                 )
             )
             similarity = ForPrimaryKey(
                 f"SELECT atlas_word_similarity(%s, names) FROM {self.near} WHERE rowid = {{pk}}",  # noqa: S608
                 [query.near_text],
             )
-            rank = rank + similarity * Value(NEAR_RANK)
+            # Only a record found as a near miss alone is ranked by how near it is.
+            rank = Case(When(exact, then=rank), default=similarity * Value(NEAR_RANK)) if exact else rank
         return queryset.filter(condition).annotate(search_rank=rank)
 
     def matching(self, match):

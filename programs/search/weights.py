@@ -15,8 +15,8 @@ from django.conf import settings
 # PostgreSQL's text-search configuration. SQLite's FTS5 stems with the porter tokenizer, also
 # English; both ignore the same stop words (words.STOP_WORDS).
 CONFIG = "english"
-# How much a match in each part counts (PostgreSQL's ts_rank defaults, D unused; FTS5's bm25
-# weights its columns the same).
+# How much a match in each part counts (PostgreSQL's ts_rank defaults, D unused; on SQLite each
+# term adds the weight of the best part it is found in).
 WEIGHTS = {"A": 1.0, "B": 0.4, "C": 0.2}
 PARTS = tuple(WEIGHTS)
 # A name is a near miss of a query word when it holds at least this share of the word's trigrams.

@@ -226,13 +226,16 @@ def flush(using="default"):
             reindex(ids, kind=name, using=using)
 
 
-def record_saved(sender, instance, using, raw=False, **kwargs):
+def record_saved(sender, instance, using, raw=False, update_fields=None, **kwargs):
     """A record's own document, rebuilt in its transaction (an initiative's linked names as last
     indexed: what changes them reindexes it on commit); a fixture's, once it is all loaded."""
     name = sender._meta.model_name
+    read = {field.split("__")[0] for field in DOCUMENTS[name].fields}
+    if update_fields is not None and not read & {sender._meta.get_field(f).name for f in update_fields}:
+        return  # publishing, say: the document holds none of it
     if raw:
         schedule([instance.pk], using, kind=name)
-    elif {field.split("__")[0] for field in DOCUMENTS[name].fields} & instance.get_deferred_fields():
+    elif read & instance.get_deferred_fields():
         reindex([instance.pk], kind=name, using=using)  # what the instance lacks is read
     else:
         backend_for(sender, using).store(using, [instance.pk], [_own_document(instance)])

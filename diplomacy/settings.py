@@ -114,11 +114,15 @@ DATABASES = {
     )
 }
 
+# Typo tolerance of search (programs.search): a name matches a query word-similar to it at
+# least this much ("Dartmuth" → "Dartmouth Conference"). PostgreSQL's default, 0.6, misses
+# one-letter typos in short words. SQLite applies the same measure and threshold.
+ATLAS_NEAR_MISS = 0.55
+
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Typo tolerance of search (programs.search): a name matches a query word-similar to it at
-    # least this much ("Dartmuth" → "Dartmouth Conference"). PostgreSQL's default, 0.6, misses
-    # one-letter typos in short words.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.55"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        f"-c pg_trgm.word_similarity_threshold={ATLAS_NEAR_MISS}"
+    )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -18,7 +18,7 @@ from django.db.models.functions import Substr
 
 from . import caching
 from .models import Initiative, InitiativeKind, InitiativeStatus
-from .search import COUNT_CAP, clean
+from .search import COUNT_CAP, Query, parse
 
 MAX_VALUES = 20  # values of one facet read from a query string
 
@@ -166,13 +166,13 @@ SORTS = {
 class Browse:
     """The initiatives a query string asks for: `Browse.from_params(request.GET)`."""
 
-    query: str = ""
+    query: Query = parse("")  # read once: the search, the facet counts and the page all take it
     sort: str = "name"
     selected: dict = field(default_factory=dict)  # param → values, before validation
 
     @classmethod
     def from_params(cls, params):
-        query = clean(params.get("q", ""))
+        query = parse(params.get("q", ""))
         selected = {}
         for facet in FACETS:
             values = list(dict.fromkeys(value for value in params.getlist(facet.param) if value))
@@ -204,7 +204,9 @@ class Browse:
                 chosen[param] = values
         return chosen
 
+    @cached_property
     def searched(self):
+        """The published initiatives matching the query: searched once, then narrowed by facets."""
         return Initiative.objects.published().search(self.query)
 
     def narrowed(self, queryset, *, skip=None):
@@ -216,7 +218,7 @@ class Browse:
     @property
     def results(self):
         """The initiatives, in the chosen order (related records not loaded)."""
-        return self.ordered(self.narrowed(self.searched()))
+        return self.ordered(self.narrowed(self.searched))
 
     def ordered(self, queryset):
         if self.sort == "relevance":
@@ -249,14 +251,14 @@ class Browse:
     @property
     def key(self):
         """What the results depend on besides the data: the query and the chosen facet values."""
-        return (self.query, sorted((param, sorted(values)) for param, values in self.selected.items()))
+        return (self.query.text, sorted((param, sorted(values)) for param, values in self.selected.items()))
 
     def counts(self):
         """{param: [(value, label, count)]}: each facet's counts over the results narrowed by the
         query and the other facets. Costly over many results: cached until the data change."""
         return {
             facet.param: facet.counts(
-                self.narrowed(self.searched(), skip=facet.param), self.chosen.get(facet.param, [])
+                self.narrowed(self.searched, skip=facet.param), self.chosen.get(facet.param, [])
             )
             for facet in FACETS
         }

@@ -34,6 +34,9 @@ def choice_constraint(field, choices, name, allow_blank=False):
 # ---------------------------------------------------------------------------------------------
 # Shared behaviour
 
+# Fields derived from the others (the search document): neither in the history nor in fixtures.
+DERIVED = ["search_vector"]
+
 
 class RecordQuerySet(models.QuerySet):
     def published(self):
@@ -52,8 +55,7 @@ class RecordQuerySet(models.QuerySet):
         """The records matching a reader's or curator's query, best first (see programs.search).
 
         Words, "quoted phrases", -excluded words and `or`; an empty query matches everything.
-        Works for every record model; initiatives get full-text search with stemming, weights
-        and typo tolerance on PostgreSQL.
+        `query` is a string or a programs.search.Query read once for the request.
         """
         from .search import search
 
@@ -88,6 +90,13 @@ class Record(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Kept by programs.search_index whenever the record (or a record it names) changes.
+    search_vector = SearchVectorField(
+        null=True,
+        editable=False,
+        serialize=False,
+        help_text="Weighted full-text document (PostgreSQL; SQLite keeps it in an FTS5 table).",
+    )
 
     objects = SlugManager()
 
@@ -158,7 +167,7 @@ class Country(Record):
     other_names = models.TextField(
         blank=True, help_text="Other names or historical names, one per line (e.g. Soviet Union)."
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     class Meta:
         ordering = ["name"]
@@ -174,7 +183,7 @@ class Country(Record):
 class Topic(Record):
     name = models.CharField(max_length=120, unique=True, help_text="A subject, as the source names it.")
     description = models.TextField(blank=True, help_text="What the topic covers, if the name is not enough.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     class Meta:
         ordering = ["name"]
@@ -238,7 +247,7 @@ class Institution(Record):
         help_text="The body it belongs to (a college inside a university).",
     )
     description = models.TextField(blank=True, help_text="What the sources say it is and does.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     class Meta:
         ordering = ["name"]
@@ -257,7 +266,7 @@ class Person(Record):
     description = models.TextField(
         blank=True, help_text="Who they are, in a sentence, as the sources describe them."
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     class Meta:
         ordering = ["name"]
@@ -359,7 +368,7 @@ class Source(Record):
         help_text="Only an address the source itself gives. Never guess one.",
     )
     description = models.TextField(blank=True, help_text="What the document is and covers.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     class Meta:
         ordering = ["-date", "title"]
@@ -408,7 +417,7 @@ class Track(Record):
         related_name="coined_tracks",
         help_text="The document in which the term was introduced.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     class Meta:
         ordering = ["rank", "name"]
@@ -524,13 +533,7 @@ class Initiative(Record):
         serialize=False,
         help_text="Names of the published institutions, people and topics it links to, for search.",
     )
-    search_vector = SearchVectorField(
-        null=True,
-        editable=False,
-        serialize=False,
-        help_text="Weighted full-text document (PostgreSQL only).",
-    )
-    history = HistoricalRecords(excluded_fields=["related_names", "search_vector"])
+    history = HistoricalRecords(excluded_fields=[*DERIVED, "related_names"])
 
     class Meta:
         ordering = ["name"]
@@ -758,7 +761,7 @@ class Event(Record):
         Institution, blank=True, related_name="events", help_text="The institutions in it."
     )
     people = models.ManyToManyField(Person, blank=True, related_name="events", help_text="The people in it.")
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     objects = SlugManager.from_queryset(EventQuerySet)()
 
@@ -875,7 +878,7 @@ class Statistic(Record):
         related_name="statistics_to",
         help_text="For a flow between two countries: where they go.",
     )
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=DERIVED)
 
     objects = SlugManager.from_queryset(StatisticQuerySet)()
 

@@ -22,7 +22,6 @@ from contextlib import contextmanager
 from django.apps import apps
 from django.db import connection, transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from . import caching, search_index
 from .models import (
@@ -51,7 +50,6 @@ from .models import (
 )
 
 PREFIX = "syn-"
-STAGING = "synthetic_initiative_rows"  # a temporary table, on PostgreSQL
 BATCH = 2000
 # Synthetic records get uuid5 citation keys in this namespace, so a seed gives the same keys.
 NAMESPACE = uuid.UUID("5f0c2a4e-7d1b-4c51-9a0e-3b8f2d6c1e90")
@@ -268,39 +266,6 @@ class Generator:
             write_rows(model, columns, rows)
             label = model._meta.label
             self.counts[label] = self.counts.get(label, 0) + len(rows)
-
-    def insert_with_search_vectors(self, initiatives):
-        """PostgreSQL: write initiatives with their search vector computed as they are inserted.
-
-        The rows are copied into a temporary table, then inserted from it with the vector built
-        by programs.search_index's own expression — one pass, where an UPDATE after the insert
-        would write every row and all its index entries a second time.
-        """
-        qn = connection.ops.quote_name
-        fields = [f for f in Initiative._meta.concrete_fields if f.name not in ("id", "search_vector")]
-        columns = ", ".join(qn(f.column) for f in fields)
-        now = timezone.now()
-        for initiative in initiatives:
-            initiative.created_at = initiative.updated_at = now
-        rows = [tuple(getattr(o, f.attname) for f in fields) for o in initiatives]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE IF NOT EXISTS {STAGING} ON COMMIT DROP AS "  # noqa: S608
-                f"SELECT {columns} FROM {qn(Initiative._meta.db_table)} WITH NO DATA"
-            )
-            text = "".join("\t".join(map(copy_text, row)) + "\n" for row in rows)
-            cursor.copy_expert(f"COPY {STAGING} ({columns}) FROM STDIN", io.StringIO(text))
-            vector, params = search_vector_sql(STAGING)
-            cursor.execute(
-                f"INSERT INTO {qn(Initiative._meta.db_table)} ({columns}, {qn('search_vector')}) "  # noqa: S608
-                f"SELECT {columns}, {vector} FROM {STAGING} RETURNING {qn('id')}, {qn('slug')}",
-                params,
-            )
-            ids = dict((slug, pk) for pk, slug in cursor.fetchall())
-            cursor.execute(f"TRUNCATE {STAGING}")
-        for initiative in initiatives:
-            initiative.pk = ids[initiative.slug]
-        self.counts[Initiative._meta.label] = self.counts.get(Initiative._meta.label, 0) + len(initiatives)
 
     def related_names(self, roles, people, topics):
         """The initiative's `related_names`, as programs.search_index makes them: the published
@@ -549,10 +514,7 @@ class Generator:
                     is_published=self.published(),
                 )
             )
-        if connection.vendor == "postgresql":
-            self.insert_with_search_vectors(initiatives)
-        else:
-            self.bulk(Initiative, initiatives)
+        self.bulk(Initiative, initiatives)
 
         tracks, topics, countries = [], [], []
         roles, person_roles, statistics, citations = [], [], [], []
@@ -654,6 +616,9 @@ def synthesize(initiatives, seed=1):
         remove()
         with bulk_load(loaded_models()):
             counts = Generator(initiatives, seed).run()
+            # Bulk writes send no signal: the search documents are built here, before the
+            # indexes come back.
+            search_index.reindex()
     caching.new_generation()  # bulk writes send no signal
     tidy()
     return counts
@@ -759,15 +724,6 @@ def analyze(models):
         with connection.cursor() as cursor:
             for model in models:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
-
-
-def search_vector_sql(table):
-    """The SQL of programs.search_index's vector expression over the columns of `table`."""
-    query = Initiative.objects.all().query
-    expression = search_index.search_vector().resolve_expression(query)
-    sql, params = expression.as_sql(query.get_compiler(connection=connection), connection)
-    own = connection.ops.quote_name(Initiative._meta.db_table) + "."
-    return sql.replace(own, table + "."), params
 
 
 def remove_and_tidy():

@@ -1,5 +1,6 @@
 """Search behaves the same on SQLite and PostgreSQL: words, stemming, "phrases", -exclusions, `or`,
-names of related records, drafts kept out, any input accepted. Typo tolerance is PostgreSQL's."""
+names of related records, near misses of names, dotted and hyphenated forms, drafts kept out, any
+input accepted."""
 
 import pytest
 from django.core.management import call_command
@@ -123,6 +124,11 @@ def test_a_near_miss_of_a_name_finds_it(atlas):
     assert found("Dartmuth Conferense") == ["Dartmouth Conference"]
 
 
+def test_a_near_miss_of_a_person_s_or_an_institution_s_name_finds_it(atlas):
+    assert "Michael McFaul" in names(Person.objects.published().search("McFal"))
+    assert "Kettering Foundation" in names(Institution.objects.published().search("Ketering"))
+
+
 @pytest.mark.parametrize("query", NASTY)
 def test_any_input_is_accepted(atlas, query):
     for model in (Initiative, Institution, Person, Track, Statistic, Source, Topic, Country):
@@ -213,7 +219,11 @@ def test_roles_and_topics_added_and_removed_reindex(atlas, django_capture_on_com
 
 
 def test_deleting_a_topic_reindexes_its_initiatives(atlas, django_capture_on_commit_callbacks):
+    from programs.models import InitiativeTopic
+
     with django_capture_on_commit_callbacks(execute=True):
+        # A topic in use is protected: its links go first (each with its citations), then it.
+        InitiativeTopic.objects.filter(topic=atlas["space"]).delete()
         atlas["space"].delete()
     assert "Space station cooperation" in found("space")  # by its name
     assert Initiative.objects.get(slug="space-station-cooperation").related_names.splitlines() == [
@@ -233,17 +243,29 @@ def test_editing_an_initiative_reindexes_it(atlas, django_capture_on_commit_call
     assert found("frameworks") == []
 
 
-def test_an_initiative_not_indexed_yet_is_found_by_its_words(atlas):
+def test_an_initiative_is_found_before_its_transaction_commits(atlas):
     Initiative.objects.create(
         slug="new", name="New forum", kind="forum", summary="Fresh glaciology talks.", is_published=True
-    )  # its transaction never commits here: no document yet
+    )  # its transaction never commits here
     assert found("glaciology") == ["New forum"]
     assert "New forum" in found("talk")
 
 
-def test_reindex_rebuilds_every_document(atlas):
-    Initiative.objects.update(related_names="", search_vector=None)
+def test_reindex_builds_the_documents_of_records_written_without_signals(atlas):
+    Initiative.objects.bulk_create(
+        [
+            Initiative(
+                slug="bulk", name="Bulk forum", kind="forum", summary="Tundra ecology.", is_published=True
+            )
+        ]
+    )
+    Institution.objects.bulk_create(
+        [Institution(slug="bulk", name="Permafrost Institute", kind="other", is_published=True)]
+    )
+    assert found("tundra") == []
     call_command("reindex", verbosity=0)
+    assert found("tundra") == ["Bulk forum"]
+    assert names(Institution.objects.published().search("permafrost")) == ["Permafrost Institute"]
     assert found("Kettering") == ["Dartmouth Conference"]
     assert found("frameworks") == ["Dartmouth Conference"]
 
@@ -255,9 +277,9 @@ def test_reindex_rebuilds_every_document(atlas):
 def test_parse_reads_web_search_syntax():
     parsed = parse('students "climate change" -nuclear or weapons')
     assert [[term.text for term in group] for group in parsed.groups] == [
-        ["student"],
+        ["students"],
         ["climate change"],
-        ["weapon"],
+        ["weapons"],
     ]
     assert [term.text for term in parsed.excluded] == ["nuclear"]
     parsed = parse("trade or peace")
@@ -297,3 +319,21 @@ def test_the_article_is_searchable(article):
 
 def test_a_near_miss_finds_the_article_s_dartmouth_conference(article):
     assert found("Dartmuth")[0] == "Dartmouth Conference"
+
+
+def test_dotted_and_hyphenated_forms_find_the_plain_word(article):
+    accelerator = "American Councils’ innovation accelerator"
+    assert accelerator in found("startups")  # the article writes "start-ups"
+    assert accelerator in found("start-ups")
+    assert "U.S.-U.S.S.R./Russian interagency scientific cooperation" in found("USSR")
+    assert "Soviet Union" in names(Country.objects.published().search("USSR"))  # other name: U.S.S.R.
+
+
+def test_a_statistic_is_found_by_its_unit_period_and_reporter(article):
+    def statistics(query):
+        return [statistic.measure for statistic in Statistic.objects.published().search(query)]
+
+    students = {"U.S. students in Russia", "Russians studying in the United States"}
+    assert students <= set(statistics("students"))  # the second counts students in its unit
+    assert students <= set(statistics("Institute of International Education"))
+    assert students <= set(statistics("academic year"))

@@ -33,7 +33,7 @@ def test_results_are_grouped_by_kind(client, atlas):
     assert kinds(response) == ["initiative", "institution"]
     assert "Stanford University" in [str(row) for row in response.context["groups"][1]["rows"]]
     response = search(client, "Dartmouth")
-    assert kinds(response) == ["initiative", "statistic"]
+    assert kinds(response) == ["initiative", "event", "statistic"]  # its 2016 session, by its initiative
     response = search(client, "students")
     assert "initiative" in kinds(response) and "statistic" in kinds(response)
 
@@ -69,3 +69,31 @@ def test_the_query_is_echoed_escaped(client, atlas):
     html = search(client, '"><img src=x>').content.decode()
     assert "<img src=x>" not in html
     assert re.search(r'value="&quot;&gt;&lt;img src=x&gt;"', html)
+
+
+def test_a_near_miss_says_what_it_shows(client, atlas):
+    html = search(client, "Dartmuth").content.decode()
+    assert "Showing results for <strong>Dartmouth</strong>" in html
+    assert "<mark>Dartmouth</mark> Conference" in html
+    html = client.get(reverse("programs:initiative_list"), {"q": "Dartmuth Conferense"}).content.decode()
+    assert "Showing results for <strong>Dartmouth Conference</strong>" in html
+    html = client.get(reverse("programs:person_list"), {"q": "McFal"}).content.decode()
+    assert "Showing results for <strong>McFaul</strong>" in html
+    assert "Michael <mark>McFaul</mark>" in html
+
+
+def test_an_exact_match_says_nothing_of_near_misses(client, atlas):
+    html = search(client, "Dartmouth").content.decode()
+    assert "Showing results for" not in html
+    assert "<mark>Dartmouth</mark> Conference" in html
+
+
+def test_what_the_article_writes_otherwise_is_found(client, article):
+    html = search(client, "startups").content.decode()
+    assert "American Councils’ innovation accelerator" in html
+    assert "<mark>start-ups</mark>" in html
+    html = search(client, "USSR").content.decode()
+    assert "<mark>U.S.-U.S.S.R.</mark>/Russian interagency scientific cooperation" in html
+    html = search(client, "students").content.decode()
+    assert "U.S. <mark>students</mark> in Russia" in html
+    assert "Russians studying in the United States" in html  # counted in students

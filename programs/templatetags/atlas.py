@@ -7,34 +7,17 @@ from .. import search
 
 register = template.Library()
 
-# The text a search result quotes for each kind of record.
-SNIPPET_FIELDS = {
-    "initiative": ("summary", "description"),
-    "institution": ("description",),
-    "person": ("description",),
-    "track": ("definition", "origin"),
-    "statistic": ("stated_value",),
-    "source": ("description",),
-    "topic": ("description",),
-    "country": ("other_names",),
-}
-
 
 @register.filter
 def highlight(text, query):
-    """The text, escaped, with the words of the query in <mark>."""
+    """The text, escaped, with the words of the query (a Query, or text read here) in <mark>."""
     return search.highlight(text, query)
 
 
 @register.simple_tag
 def snippet(record, query, words=30):
     """The passage of a search result around its matches, highlighted and escaped."""
-    headline = getattr(record, "headline", None)
-    if headline:
-        return search.marked(headline)
-    fields = SNIPPET_FIELDS.get(record._meta.model_name, ())
-    text = " ".join(str(getattr(record, name, "") or "") for name in fields).strip()
-    return search.highlight(text, query, words=words)
+    return search.snippet(record, query, words=words)
 
 
 @register.simple_tag

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from ..provenance import Footnotes
-from ..search import clean
+from ..search import near_matches, parse
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
 SHOWN = 50
@@ -96,17 +96,18 @@ class RecordListView(ListView):
     template_name = "programs/record_list.html"
 
     def get_queryset(self):
-        self.query = clean(self.request.GET.get("q", ""))
+        self.query = parse(self.request.GET.get("q", ""))  # read once, for the search and the page
         records = self.model.objects.published().search(self.query)
         # search() orders by relevance; otherwise the model's order, which a GROUP BY would drop.
         return records if self.query else records.order_by(*self.model._meta.ordering)
 
     def get_context_data(self, **kwargs):
         meta = self.model._meta
-        return super().get_context_data(
-            query=self.query,
+        context = super().get_context_data(
             kind=meta.verbose_name,
             kinds=meta.verbose_name_plural,
             row_template=f"programs/rows/{meta.model_name}.html",
             **kwargs,
         )
+        context["query"] = near_matches(self.query, context["object_list"])
+        return context

@@ -11,7 +11,7 @@ from .. import caching
 from ..browse import SORTS, Browse, CappedPaginator
 from ..export import Echo, initiative_rows
 from ..models import Initiative, Statistic, Track
-from ..search import uses_full_text, with_headlines
+from ..search import near_matches, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView
 
 
@@ -28,10 +28,8 @@ class InitiativeListView(ListView):
     def get_queryset(self):
         self.browse = Browse.from_params(self.request.GET)
         results = self.browse.results
-        fields = INITIATIVE_ROW
-        if self.browse.query and not uses_full_text(results):
-            fields = (*fields, "description")  # highlighted in Python
-        results = results.only(*fields).prefetch_related(published_tracks())
+        quoted = snippet_fields(results) if self.browse.query else ()  # when Python quotes matches
+        results = results.only(*INITIATIVE_ROW, *quoted).prefetch_related(published_tracks())
         return with_headlines(results, self.browse.query)
 
     def get_paginator(self, *args, **kwargs):
@@ -56,14 +54,11 @@ class InitiativeListView(ListView):
     def get_context_data(self, **kwargs):
         params = self.request.GET
         browse = self.browse
-        return super().get_context_data(
-            browse=browse,
-            query=browse.query,
-            facets=browse.facets(params),
-            active=browse.active(params),
-            sorts=SORTS,
-            **kwargs,
+        context = super().get_context_data(
+            browse=browse, facets=browse.facets(params), active=browse.active(params), sorts=SORTS, **kwargs
         )
+        context["query"] = near_matches(browse.query, context["object_list"])
+        return context
 
 
 # An export up to this size is kept until the data change; a larger one is made each time.

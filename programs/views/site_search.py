@@ -5,14 +5,15 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from .. import caching
-from ..models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
-from ..search import COUNT_CAP, clean, with_headlines
+from ..models import Country, Event, Initiative, Institution, Person, Source, Statistic, Topic, Track
+from ..search import COUNT_CAP, near_matches, parse, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW
 
 SHOWN = 5
 
 KINDS = [
     (Initiative, "initiative_list"),
+    (Event, "event_list"),
     (Institution, "institution_list"),
     (Person, "person_list"),
     (Track, "track_list"),
@@ -26,21 +27,23 @@ KINDS = [
 def matches(model, query):
     found = model.objects.published().search(query)
     if model is Initiative:
-        return with_headlines(found.only(*INITIATIVE_ROW, "description"), query)
+        return with_headlines(found.only(*INITIATIVE_ROW, *snippet_fields(found)), query)
     if model is Institution:
         return found.select_related("country")
+    if model is Event:
+        return found.select_related("initiative")
     return found
 
 
 def search(request):
-    query = clean(request.GET.get("q", ""))
+    query = parse(request.GET.get("q", ""))  # read once, for every kind and every highlight
     # Searching every kind of record is costly in a large knowledge base: kept until the data change.
-    groups = caching.cached("site-search", (query,), lambda: found_groups(query)) if query else []
+    groups = caching.cached("site-search", (query.text,), lambda: found_groups(query)) if query else []
     return render(
         request,
         "programs/search.html",
         {
-            "query": query,
+            "query": near_matches(query, [row for group in groups for row in group["rows"]]),
             "groups": groups,
             "total": sum(group["count"] for group in groups),
             "hide_header_search": True,
@@ -52,7 +55,7 @@ def found_groups(query):
     groups = []
     if query:
         params = QueryDict(mutable=True)
-        params["q"] = query
+        params["q"] = query.text
         for model, list_name in KINDS:
             found = matches(model, query)
             rows = list(found[:SHOWN])

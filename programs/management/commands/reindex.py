@@ -5,8 +5,9 @@ from programs.search_index import reindex
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the search document of every initiative: the names of its published institutions, "
-        "people and topics, and on PostgreSQL the weighted search vector. Safe to run at any time."
+        "Rebuild the stored search document of every record (programs.search.weights says what is "
+        "in it): on PostgreSQL the weighted search vector, on SQLite the FTS5 tables. Safe to run at "
+        "any time; run it after writes that send no signals (bulk loads, raw SQL)."
     )
 
     def add_arguments(self, parser):
@@ -15,4 +16,4 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         count = reindex(using=options["database"])
         if options["verbosity"]:
-            self.stdout.write(f"Reindexed {count} initiatives.")
+            self.stdout.write(f"Reindexed {count} records.")

@@ -64,6 +64,7 @@ MIDDLEWARE = [
     # Serves the collected static files, before any middleware that would do work for them.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "programs.maintenance.MaintenanceMiddleware",  # 503 "back soon" while a restore runs, before any query
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -15,8 +15,9 @@ PostgreSQL custom format (`.dump`): `pg_dump -Fc`, the whole database in one con
 and beside it `<name>.dump.manifest` (JSON), written last: the dump's SHA-256 and the number of
 rows of every model, counted in the same snapshot as the dump.
 
-`verify` reads a whole file and raises Refused if it is not complete; `restore_jsonl` and
-`restore_pg` replace the database's content with a verified file.
+`verify_jsonl` and `verify_pg_dump` read a whole file and raise Refused if it is not complete,
+before anything touches the database; `restore_jsonl` and `restore_pg` then replace the
+database's content with it.
 """
 
 import gzip
@@ -27,6 +28,7 @@ import re
 import subprocess
 import tempfile
 from collections import Counter
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -168,9 +170,24 @@ def write_jsonl(stream):
     return counts
 
 
-def open_for_writing(path, compressed):
-    # Level 6, gzip's own default: twice as fast as Python's 9 for a file a few percent larger.
-    return gzip.open(path, "wb", compresslevel=6) if compressed else open(path, "wb")
+def write_jsonl_file(path):
+    """A JSON Lines backup at `path`, gzip-compressed if its name ends in .gz; returns the counts."""
+    with partial_file(path) as partial:
+        # Level 6, gzip's own default; Python's 9 took 2.4 times as long for a 3.6% smaller file.
+        compressed = path.suffix == ".gz"
+        with gzip.open(partial, "wb", compresslevel=6) if compressed else open(partial, "wb") as stream:
+            return write_jsonl(stream)
+
+
+@contextmanager
+def partial_file(path):
+    """A file written under another name, that takes `path`'s only once it is whole."""
+    partial = Path(f"{path}.partial")
+    try:
+        yield partial
+        partial.replace(path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -231,7 +248,12 @@ def label_of(line):
 
 
 def check_format(manifest, path):
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    if (
+        not isinstance(manifest, dict)
+        or manifest.get("format") != FORMAT
+        or not isinstance(manifest.get("counts"), dict)
+        or not isinstance(manifest.get("sha256"), str)
+    ):
         raise Refused(f"{path}: its manifest is not one that `manage.py backup` writes.")
     if manifest.get("version") != VERSION:
         version = manifest.get("version")
@@ -287,13 +309,15 @@ def load(path, manifest):
 
 def check_counts(path, manifest, models):
     counts = {model._meta.label_lower: model._base_manager.count() for model in models}
-    differences = {
-        label: f"{n} (manifest: {manifest['counts'].get(label, 0)})"
+    differences = ", ".join(
+        f"{label}: {n} (manifest: {manifest['counts'].get(label, 0)})"
         for label, n in counts.items()
         if n != manifest["counts"].get(label, 0)
-    }
+    )
     if differences:
-        raise CountsDiffer(f"After restoring {path}, these counts differ from its manifest's: {differences}.")
+        raise CountsDiffer(
+            f"After restoring {path}, the database's counts differ from the manifest's: {differences}."
+        )
 
 
 def insert(batch):
@@ -308,13 +332,14 @@ def insert(batch):
         through = field.remote_field.through
         if not through._meta.auto_created:
             continue
-        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        source = through._meta.get_field(field.m2m_field_name())
+        target = through._meta.get_field(field.m2m_reverse_field_name())
         rows = [
-            through(**{f"{source}_id": item.object.pk, f"{target}_id": pk})
+            through(**{source.attname: item.object.pk, target.attname: pk})
             for item in batch
             for pk in item.m2m_data.get(field.name, ())
         ]
-        write(through, [through._meta.get_field(source), through._meta.get_field(target)], rows)
+        write(through, [source, target], rows)
 
 
 def write(model, fields, objects):
@@ -368,19 +393,17 @@ def write_pg_dump(path):
         for model in apps.get_models(include_auto_created=True)
         if model._meta.app_label in LEFT_OUT_APPS
     ]
-    partial = Path(f"{path}.partial")
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        cursor.execute("SELECT pg_export_snapshot()")
-        snapshot = cursor.fetchone()[0]
-        counts = {model._meta.label_lower: model._base_manager.count() for model in dumped_models()}
-        run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={partial}", *left_out])
-    manifest = {"format": FORMAT, "version": VERSION, "counts": counts, "sha256": file_sha256(partial)}
-    partial.replace(path)
-    manifest_file = manifest_path(path)
-    partial_manifest = Path(f"{manifest_file}.partial")
-    partial_manifest.write_text(json.dumps(manifest, indent=1) + "\n")
-    partial_manifest.replace(manifest_file)
+    with partial_file(path) as partial:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            cursor.execute("SELECT pg_export_snapshot()")
+            snapshot = cursor.fetchone()[0]
+            counts = {model._meta.label_lower: model._base_manager.count() for model in dumped_models()}
+            run(["pg_dump", "--format=custom", f"--snapshot={snapshot}", f"--file={partial}", *left_out])
+        manifest = {"format": FORMAT, "version": VERSION, "counts": counts, "sha256": file_sha256(partial)}
+        manifest_path(path).unlink(missing_ok=True)  # an older dump's, if this one replaces it
+    with partial_file(manifest_path(path)) as partial:
+        partial.write_text(json.dumps(manifest, indent=1) + "\n")
     return counts
 
 
@@ -407,7 +430,7 @@ def verify_pg_dump(path):
     except ValueError:
         raise Refused(f"{manifest_file} is not a manifest that `manage.py backup` writes.") from None
     check_format(manifest, manifest_file)
-    if file_sha256(path) != manifest.get("sha256"):
+    if file_sha256(path) != manifest["sha256"]:
         raise Refused(f"{path}: the checksum does not match its manifest; the file was changed or damaged.")
     try:
         run(["pg_restore", "--list", str(path)])  # its table of contents, which pg_restore can read
@@ -434,8 +457,9 @@ def restore_pg(path, manifest):
                 "--single-transaction",
                 "--exit-on-error",
                 f"--use-list={listing.name}",
-                f"--dbname={libpq_environment().get('PGDATABASE', '')}",
+                f"--dbname={connection.settings_dict['NAME']}",
                 str(path),
             ]
         )
+    analyze(dumped_models())  # a dump carries no planner statistics
     check_counts(path, manifest, dumped_models())

@@ -29,7 +29,7 @@ from programs.models import Citation, Country, Initiative
 from tests.hostile import row_counts
 
 ROOT = Path(__file__).resolve().parent.parent
-# Rebuilt by migrate or not part of the knowledge base: see programs/management/commands/backup.py.
+# Made by migrate or not part of the knowledge base: see programs/backups.py.
 NOT_BACKED_UP = ("django_content_type", "auth_permission", "django_session", "axes_")
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -57,9 +57,6 @@ class Command(BaseCommand):
             except RuntimeError as error:
                 raise CommandError(str(error)) from None
         else:
-            partial = path.with_name(path.name + ".partial")
-            with backups.open_for_writing(partial, compressed=path.suffix == ".gz") as stream:
-                counts = backups.write_jsonl(stream)
-            partial.replace(path)  # a backup that stopped half-way never takes the real name
+            counts = backups.write_jsonl_file(path)
         if verbosity:
             self.stdout.write(f"Wrote {path} ({sum(counts.values()):,} records).")

@@ -108,6 +108,9 @@ def is_restoring():
     now = time.monotonic()
     if now - when >= CHECK_EVERY:
         looker = connections.create_connection(DEFAULT_DB_ALIAS)
+        # An unreachable database must not hold up pages that the cache can answer without it.
+        options = {**looker.settings_dict["OPTIONS"], "connect_timeout": 2}
+        looker.settings_dict = {**looker.settings_dict, "OPTIONS": options}
         try:
             with looker.cursor() as cursor:
                 cursor.execute(IS_LOCKED, LOCK)

@@ -53,10 +53,13 @@ serve: migrate
 	$(PY) manage.py collectstatic --noinput --verbosity 0 && \
 	exec $(VENV)/bin/gunicorn diplomacy.wsgi --bind $(BIND) --workers $(WORKERS) --no-control-socket
 
-# Backups of the whole knowledge base (records, history, users, groups, admin log) as JSON Lines;
-# a name ending in .gz is compressed. `make backup` writes backups/atlas-<UTC time>.jsonl unless
-# BACKUP names the file; `make restore BACKUP=file` replaces the database's content with it, in one
-# transaction (a file that does not load leaves the database as it was).
+# Backups of the whole knowledge base (records, history, users, groups, admin log), each ending
+# with a manifest that proves it whole: JSON Lines (a name ending in .gz is compressed), or on
+# PostgreSQL a pg_dump custom-format file for a name ending in .dump (its manifest beside it,
+# .dump.manifest). `make backup` writes backups/atlas-<UTC time>.jsonl unless BACKUP names the
+# file. `make restore BACKUP=file` checks the whole file first and refuses one that is not whole,
+# then replaces the database's content with it in one transaction (pages answer 503 meanwhile);
+# after a .dump, which brings back the schema of its time, migrate brings the schema up to date.
 BACKUP ?=
 
 backup: install
@@ -65,3 +68,4 @@ backup: install
 restore: migrate
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/backup.jsonl" >&2; exit 2; }
 	$(PY) manage.py restore --noinput "$(BACKUP)"
+	$(PY) manage.py migrate --noinput

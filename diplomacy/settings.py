@@ -74,6 +74,7 @@ MIDDLEWARE = [
     # static files are not pages and go without.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "programs.maintenance.MaintenanceMiddleware",  # 503 "back soon" while a restore runs, before any query
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -26,7 +26,9 @@ FLAGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+# ATLAS_ARTIFACTS keeps the screenshots of runs made side by side (CI: one per database) apart.
+ARTIFACTS = Path(os.environ.get("ATLAS_ARTIFACTS") or Path(__file__).resolve().parents[2] / "test-artifacts")
+SCREENSHOTS = ARTIFACTS / "screenshots"
 INSTALL_HINT = (
     "Chromium is not installed: run `apt-get install -y chromium` (or set CHROMIUM=/path/to/chromium)."
 )

@@ -61,6 +61,7 @@ class InstitutionDetailView(RecordDetailView):
         # The roles beyond the first SHOWN are quoted on their initiatives' pages.
         return [
             *context["roles"],
+            *context["children"],  # the page cites each child's parent
             *context["affiliations"],
             *context["published_sources"],
             *context["statistics"],

@@ -1,8 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 from .caching import cached_page
+from .models import Country, Event, Initiative, Institution, Person, Source, Statistic, Topic, Track
 from .views.common import public
+
+
+class CiteFile:
+    """The extension of a citation file: bib, ris or json (programs.citing.FILES)."""
+
+    regex = "bib|ris|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
 
 
 def page(view):
@@ -35,3 +48,36 @@ urlpatterns = [
     path("events/<slug:slug>/", page(views.EventDetailView.as_view()), name="event"),
     path("countries/<slug:slug>/", page(views.CountryDetailView.as_view()), name="country"),
 ]
+
+# Every record's versions and citation files, by the prefix of its detail page's address
+# (programs.views.citing): /initiatives/<slug>/versions/<n>/, /initiatives/<slug>/cite.bib…
+CITED = {
+    "initiatives": Initiative,
+    "institutions": Institution,
+    "people": Person,
+    "tracks": Track,
+    "statistics": Statistic,
+    "sources": Source,
+    "topics": Topic,
+    "countries": Country,
+    "events": Event,
+}
+register_converter(CiteFile, "citefile")
+for prefix, model in CITED.items():
+    name = model._meta.model_name
+    versions = f"{prefix}/<slug:slug>/versions/<int:version>/"
+    urlpatterns += [
+        path(versions, page(views.RecordVersionView.as_view(model=model)), name=f"{name}_version"),
+        path(
+            f"{versions}cite.<citefile:extension>",
+            public(views.cite_file),
+            {"model": model},
+            name=f"{name}_version_cite",
+        ),
+        path(
+            f"{prefix}/<slug:slug>/cite.<citefile:extension>",
+            public(views.cite_file),
+            {"model": model},
+            name=f"{name}_cite",
+        ),
+    ]

@@ -1,6 +1,7 @@
 """The public pages. Every read starts from `.published()` (or `.visible_to(user)` on a detail
 page, so that staff can preview drafts) and runs a fixed number of queries."""
 
+from .citing import RecordVersionView, cite_file
 from .home import home
 from .initiatives import InitiativeDetailView, InitiativeListView, initiative_csv
 from .records import (
@@ -34,6 +35,7 @@ __all__ = [
     "InstitutionListView",
     "PersonDetailView",
     "PersonListView",
+    "RecordVersionView",
     "SourceDetailView",
     "SourceListView",
     "StatisticDetailView",
@@ -42,6 +44,7 @@ __all__ = [
     "TopicListView",
     "TrackDetailView",
     "TrackListView",
+    "cite_file",
     "home",
     "initiative_csv",
     "search",

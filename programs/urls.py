@@ -47,6 +47,10 @@ urlpatterns = [
     path("events/", page(views.EventListView.as_view()), name="event_list"),
     path("events/<slug:slug>/", page(views.EventDetailView.as_view()), name="event"),
     path("countries/<slug:slug>/", page(views.CountryDetailView.as_view()), name="country"),
+    # About the Atlas and its data releases (programs.views.about).
+    path("about/", page(views.about), name="about"),
+    path("data/", public(views.data), name="data"),
+    path("data/<str:version>/<str:name>", public(views.release_file), name="release_file"),
 ]
 
 # Every record's versions and citation files, by the prefix of its detail page's address

@@ -1,6 +1,7 @@
 """The public pages. Every read starts from `.published()` (or `.visible_to(user)` on a detail
 page, so that staff can preview drafts) and runs a fixed number of queries."""
 
+from .about import about, data, release_file
 from .citing import RecordVersionView, cite_file
 from .home import home
 from .initiatives import InitiativeDetailView, InitiativeListView, initiative_csv
@@ -44,8 +45,11 @@ __all__ = [
     "TopicListView",
     "TrackDetailView",
     "TrackListView",
+    "about",
     "cite_file",
+    "data",
     "home",
     "initiative_csv",
+    "release_file",
     "search",
 ]

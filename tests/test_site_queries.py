@@ -123,3 +123,16 @@ def test_no_page_runs_more_queries_with_more_records(client, atlas, django_captu
             assert after[address] <= PAGES[address], address
         else:
             assert after[address] == before[address], address
+
+
+def test_a_version_page_runs_a_fixed_number_of_queries(client, atlas, django_capture_on_commit_callbacks):
+    """The record as of a version, its passages then and its citation (programs.views.citing)."""
+    dartmouth = atlas["dartmouth"]
+    address = reverse(
+        "programs:initiative_version", args=[dartmouth.slug, dartmouth.history.first().history_id]
+    )
+    before = queries(client, address)
+    assert before <= 7
+    with django_capture_on_commit_callbacks(execute=True):
+        grow(atlas, 20)
+    assert queries(client, address) == before

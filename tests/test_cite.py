@@ -169,6 +169,9 @@ def test_a_version_that_is_not_this_records_is_not_found(client, article):
     other = Initiative.history.exclude(id=record.pk).first()
     for url in [
         reverse("programs:initiative_version", args=[record.slug, 10**9]),
+        reverse("programs:initiative_version", args=[record.slug, 10**30]),
+        reverse("programs:initiative_version_cite", args=[record.slug, 2**63, "bib"]),
+        reverse("programs:initiative_version", args=[record.slug, 0]),
         reverse("programs:initiative_version", args=[record.slug, other.history_id]),
         reverse("programs:initiative_version_cite", args=[record.slug, other.history_id, "ris"]),
     ]:

@@ -75,9 +75,16 @@ class RecordVersionView(TemplateView):
         return context
 
 
+# The largest history id any database here stores (a 32-bit AutoField): a larger number in an
+# address is no version, not an error of the database.
+MAX_ID = 2**31 - 1
+
+
 def find_version(request, model, slug, number):
     """The history row `number` of a record of `model` and the record now, or 404: a record a
     reader may not see, or a version that was a draft, is not shown to readers."""
+    if not 0 < number <= MAX_ID:
+        raise Http404("No such version.")
     history = model.history.select_related(
         *(field.name for field in model._meta.concrete_fields if isinstance(field, ForeignKey))
     )

@@ -21,6 +21,7 @@ from django.urls import reverse
 from pybtex.database import BibliographyData, Entry
 
 from . import partial_dates
+from .models import Country, Event, Initiative, Institution, Person, Source, Statistic, Topic, Track
 
 ATLAS = "Track II Atlas"
 
@@ -46,6 +47,33 @@ FILES = {"bib": "bibtex", "ris": "ris", "json": "csl"}
 STYLES = {"apa": "apa", "chicago": "chicago-notes-bibliography-17th-edition"}
 
 
+# The kinds of record that are cited, by the first segment of their pages' addresses.
+CITED = {
+    "initiatives": Initiative,
+    "institutions": Institution,
+    "people": Person,
+    "tracks": Track,
+    "statistics": Statistic,
+    "sources": Source,
+    "topics": Topic,
+    "countries": Country,
+    "events": Event,
+}
+PREFIX = {model: prefix for prefix, model in CITED.items()}
+
+
+class CitedKind:
+    """A path converter: the segment of a kind of record's addresses, to and from its model."""
+
+    regex = "|".join(CITED)
+
+    def to_python(self, value):
+        return CITED[value]
+
+    def to_url(self, value):
+        return PREFIX.get(value, value)
+
+
 @dataclass
 class Version:
     """One version of a record: a row of its history."""
@@ -63,8 +91,8 @@ class Version:
     @property
     def path(self):
         """The version's permanent address: the slug it had then, and its history row."""
-        name = self.row.instance_type._meta.model_name
-        return reverse(f"programs:{name}_version", args=[self.row.slug, self.row.history_id])
+        model = self.row.instance_type
+        return reverse("programs:record_version", args=[model, self.row.slug, self.row.history_id])
 
 
 def latest_version(record):

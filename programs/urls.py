@@ -2,7 +2,7 @@ from django.urls import path, register_converter
 
 from . import views
 from .caching import cached_page
-from .models import Country, Event, Initiative, Institution, Person, Source, Statistic, Topic, Track
+from .citing import CitedKind
 from .views.common import public
 
 
@@ -53,35 +53,20 @@ urlpatterns = [
     path("data/<str:version>/<str:name>", public(views.release_file), name="release_file"),
 ]
 
-# Every record's versions and citation files, by the prefix of its detail page's address
-# (programs.views.citing): /initiatives/<slug>/versions/<n>/, /initiatives/<slug>/cite.bib…
-CITED = {
-    "initiatives": Initiative,
-    "institutions": Institution,
-    "people": Person,
-    "tracks": Track,
-    "statistics": Statistic,
-    "sources": Source,
-    "topics": Topic,
-    "countries": Country,
-    "events": Event,
-}
+# Every record's versions and citation files, whatever its kind (programs.views.citing):
+# /initiatives/<slug>/versions/<n>/, /initiatives/<slug>/cite.bib, …/versions/<n>/cite.ris.
+register_converter(CitedKind, "cited")
 register_converter(CiteFile, "citefile")
-for prefix, model in CITED.items():
-    name = model._meta.model_name
-    versions = f"{prefix}/<slug:slug>/versions/<int:version>/"
-    urlpatterns += [
-        path(versions, page(views.RecordVersionView.as_view(model=model)), name=f"{name}_version"),
-        path(
-            f"{versions}cite.<citefile:extension>",
-            public(views.cite_file),
-            {"model": model},
-            name=f"{name}_version_cite",
-        ),
-        path(
-            f"{prefix}/<slug:slug>/cite.<citefile:extension>",
-            public(views.cite_file),
-            {"model": model},
-            name=f"{name}_cite",
-        ),
-    ]
+urlpatterns += [
+    path(
+        "<cited:model>/<slug:slug>/versions/<int:version>/",
+        page(views.RecordVersionView.as_view()),
+        name="record_version",
+    ),
+    path(
+        "<cited:model>/<slug:slug>/versions/<int:version>/cite.<citefile:extension>",
+        public(views.cite_file),
+        name="record_version_cite",
+    ),
+    path("<cited:model>/<slug:slug>/cite.<citefile:extension>", public(views.cite_file), name="record_cite"),
+]

@@ -143,14 +143,16 @@ def test_a_version_cites_itself_in_its_files(client, article):
     version = record.history.get()
     record.name = "Renamed in words"
     record.save()
-    url = reverse("programs:initiative_version_cite", args=[record.slug, version.history_id, "bib"])
+    url = reverse("programs:record_version_cite", args=[Initiative, record.slug, version.history_id, "bib"])
     (entry,) = parse_string(get(client, url).content.decode(), "bibtex").entries.values()
     assert entry.fields["title"] == "Dartmouth Conference"
 
 
 def test_a_draft_version_or_a_version_of_a_draft_is_not_shown_to_readers(client, article):
     record = Initiative.objects.get(slug="dartmouth-conference")
-    loaded = reverse("programs:initiative_version", args=[record.slug, record.history.get().history_id])
+    loaded = reverse(
+        "programs:record_version", args=[Initiative, record.slug, record.history.get().history_id]
+    )
     record.is_published = False
     record.save()
     assert client.get(loaded).status_code == 404
@@ -159,7 +161,9 @@ def test_a_draft_version_or_a_version_of_a_draft_is_not_shown_to_readers(client,
     assert client.get(loaded).status_code == 200
     draft = record.history.filter(is_published=False).get()
     assert (
-        client.get(reverse("programs:initiative_version", args=[record.slug, draft.history_id])).status_code
+        client.get(
+            reverse("programs:record_version", args=[Initiative, record.slug, draft.history_id])
+        ).status_code
         == 404
     )
 
@@ -168,19 +172,21 @@ def test_a_version_that_is_not_this_records_is_not_found(client, article):
     record = Initiative.objects.get(slug="dartmouth-conference")
     other = Initiative.history.exclude(id=record.pk).first()
     for url in [
-        reverse("programs:initiative_version", args=[record.slug, 10**9]),
-        reverse("programs:initiative_version", args=[record.slug, 10**30]),
-        reverse("programs:initiative_version_cite", args=[record.slug, 2**63, "bib"]),
-        reverse("programs:initiative_version", args=[record.slug, 0]),
-        reverse("programs:initiative_version", args=[record.slug, other.history_id]),
-        reverse("programs:initiative_version_cite", args=[record.slug, other.history_id, "ris"]),
+        reverse("programs:record_version", args=[Initiative, record.slug, 10**9]),
+        reverse("programs:record_version", args=[Initiative, record.slug, 10**30]),
+        reverse("programs:record_version_cite", args=[Initiative, record.slug, 2**63, "bib"]),
+        reverse("programs:record_version", args=[Initiative, record.slug, 0]),
+        reverse("programs:record_version", args=[Initiative, record.slug, other.history_id]),
+        reverse("programs:record_version_cite", args=[Initiative, record.slug, other.history_id, "ris"]),
     ]:
         assert client.get(url).status_code == 404, url
 
 
 def test_a_renamed_record_keeps_its_old_address(client, article):
     record = Initiative.objects.get(slug="dartmouth-conference")
-    permalink = reverse("programs:initiative_version", args=[record.slug, record.history.get().history_id])
+    permalink = reverse(
+        "programs:record_version", args=[Initiative, record.slug, record.history.get().history_id]
+    )
     record.slug = "dartmouth-conference-1960"
     record.save()
 
@@ -242,6 +248,6 @@ def test_a_change_in_an_admin_save_after_the_record_belongs_to_its_version(clien
         initiative=record,
     )
     version = record.history.first()
-    html = get(client, reverse("programs:initiative_version", args=[record.slug, version.history_id]))
+    html = get(client, reverse("programs:record_version", args=[Initiative, record.slug, version.history_id]))
     assert "A passage saved with it." in html.content.decode()
     assert timezone.now() > version.history_date

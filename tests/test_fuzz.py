@@ -16,7 +16,7 @@ from django.apps import apps
 from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 from django.urls.exceptions import NoReverseMatch
 from hypothesis import given
@@ -120,6 +120,19 @@ def example_paths():
             match = resolve(url)
             if match.namespace == NAMESPACE:
                 examples.setdefault(match.url_name, (url, match.kwargs))
+    # A record's versions and citation files (programs.views.citing), and a release's files,
+    # of which a test database has none: its address is fuzzed all the same.
+    initiative = Initiative.objects.published().first()
+    version = initiative.history.first().history_id
+    for name, args in [
+        ("record_version", [Initiative, initiative.slug, version]),
+        ("record_version_cite", [Initiative, initiative.slug, version, "bib"]),
+        ("record_cite", [Initiative, initiative.slug, "ris"]),
+        ("release_file", ["2016-11-05", "datapackage.json"]),
+    ]:
+        url = reverse(f"{NAMESPACE}:{name}", args=args)
+        kwargs = {k: v for k, v in resolve(url).kwargs.items() if k not in ("model", "extension")}
+        examples.setdefault(name, (url, kwargs))
     return examples
 
 

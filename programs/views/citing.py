@@ -21,16 +21,16 @@ from ..partial_dates import PartialDateField
 def citation_context(request, record, version, context, title=None, versioned=False, described=None):
     """What a record's page adds to cite it as of `version` (None: a record without history):
     the permanent link, the five formats, the citation files and the page's JSON-LD."""
-    name = record._meta.model_name
+    model = type(record)
     permalink = request.build_absolute_uri(version.path if version else record.get_absolute_url())
     cited = Cited.record(record, version, permalink, title=title)
     if versioned:
         files = [
-            reverse(f"programs:{name}_version_cite", args=[version.row.slug, version.number, ext])
+            reverse("programs:record_version_cite", args=[model, version.row.slug, version.number, ext])
             for ext in FILES
         ]
     else:
-        files = [reverse(f"programs:{name}_cite", args=[record.slug, ext]) for ext in FILES]
+        files = [reverse("programs:record_cite", args=[model, record.slug, ext]) for ext in FILES]
     return {
         "version": version,
         "permalink": permalink,
@@ -43,11 +43,10 @@ def citation_context(request, record, version, context, title=None, versioned=Fa
 class RecordVersionView(TemplateView):
     """A record as it was at one version of its history, saying so, with its citation."""
 
-    model = None
     template_name = "programs/record_version.html"
 
     def get(self, request, *args, **kwargs):
-        row, record = find_version(request, self.model, kwargs["slug"], kwargs["version"])
+        row, record = find_version(request, kwargs["model"], kwargs["slug"], kwargs["version"])
         self.row, self.record = row, record
         return super().get(request, *args, **kwargs)
 
@@ -152,7 +151,7 @@ def cite_file(request, model, slug, extension, version=None):
             if moved is None:
                 raise Http404("No such record.")
             return HttpResponsePermanentRedirect(
-                reverse(f"programs:{model._meta.model_name}_cite", args=[moved.slug, extension])
+                reverse("programs:record_cite", args=[model, moved.slug, extension])
             )
         found = latest_version(record)
         title = None

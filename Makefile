@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8000
 ARTICLE ?= ../shared/article.txt
 
-.PHONY: run test install migrate load check-data lint serve backup restore
+.PHONY: run test install migrate load check-data lint serve backup restore release
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,3 +69,11 @@ restore: migrate
 	@test -n "$(BACKUP)" || { echo "Usage: make restore BACKUP=path/to/backup.jsonl" >&2; exit 2; }
 	$(PY) manage.py restore --noinput "$(BACKUP)"
 	$(PY) manage.py migrate --noinput
+
+# A data release of the published knowledge base: releases/<name>/ (ATLAS_RELEASES_DIR), a
+# Frictionless Data Package checked by the frictionless validator. RELEASE names it (default: the
+# date of the data's last change); the same data give the same bytes.
+RELEASE ?=
+
+release: migrate
+	$(PY) manage.py release $(if $(RELEASE),--name "$(RELEASE)")

@@ -288,3 +288,6 @@ CACHES = {
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Where `make release` writes the data releases that /data/ lists (programs.release).
+ATLAS_RELEASES_DIR = Path(os.environ.get("ATLAS_RELEASES_DIR") or BASE_DIR / "releases")

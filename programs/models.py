@@ -61,6 +61,12 @@ class RecordQuerySet(models.QuerySet):
 
         return search(self, query)
 
+    def renamed_from(self, slug):
+        """The record that last had `slug` before it was renamed (from its history), or None.
+        Its old addresses answer with a permanent redirect to its new one."""
+        once = self.model.history.filter(slug=slug).order_by("-history_date").values("id")[:1]
+        return self.exclude(slug=slug).filter(pk__in=once).first()
+
     def with_initiative_count(self):
         """Each record with `initiative_count`: the published initiatives linked to it."""
         return self.annotate(

@@ -1,8 +1,21 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from . import views
 from .caching import cached_page
+from .citing import CitedKind
 from .views.common import public
+
+
+class CiteFile:
+    """The extension of a citation file: bib, ris or json (programs.citing.FILES)."""
+
+    regex = "bib|ris|json"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
 
 
 def page(view):
@@ -34,4 +47,26 @@ urlpatterns = [
     path("events/", page(views.EventListView.as_view()), name="event_list"),
     path("events/<slug:slug>/", page(views.EventDetailView.as_view()), name="event"),
     path("countries/<slug:slug>/", page(views.CountryDetailView.as_view()), name="country"),
+    # About the Atlas and its data releases (programs.views.about).
+    path("about/", page(views.about), name="about"),
+    path("data/", public(views.data), name="data"),
+    path("data/<str:version>/<str:name>", public(views.release_file), name="release_file"),
+]
+
+# Every record's versions and citation files, whatever its kind (programs.views.citing):
+# /initiatives/<slug>/versions/<n>/, /initiatives/<slug>/cite.bib, …/versions/<n>/cite.ris.
+register_converter(CitedKind, "cited")
+register_converter(CiteFile, "citefile")
+urlpatterns += [
+    path(
+        "<cited:model>/<slug:slug>/versions/<int:version>/",
+        page(views.RecordVersionView.as_view()),
+        name="record_version",
+    ),
+    path(
+        "<cited:model>/<slug:slug>/versions/<int:version>/cite.<citefile:extension>",
+        public(views.cite_file),
+        name="record_version_cite",
+    ),
+    path("<cited:model>/<slug:slug>/cite.<citefile:extension>", public(views.cite_file), name="record_cite"),
 ]

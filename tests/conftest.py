@@ -80,8 +80,11 @@ def current(request, state, name, build):
     request.getfixturevalue("db")
     if state["loaded"] == name:
         return state["value"]
+    # Within this test's transaction, rolled back after it: the module's other data out of the way.
+    if state["loaded"]:
+        wipe_knowledge_base()
     with request.getfixturevalue("django_capture_on_commit_callbacks")(execute=True):
-        return build()  # within this test's transaction, rolled back after it
+        return build()
 
 
 @pytest.fixture(autouse=True)

@@ -16,13 +16,13 @@ from django.apps import apps
 from django.db import transaction
 from django.http import QueryDict
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.urls.converters import IntConverter
 from django.urls.exceptions import NoReverseMatch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from programs.models import Initiative, Institution, Person, Source, Statistic, Topic
+from programs.models import Event, Initiative, Institution, Person, Source, Statistic, Topic
 from tests.hostile import (
     FUZZ,
     PROBE,
@@ -104,6 +104,14 @@ def hostile_records(initiative, institution, source, country, track):
         initiative=hostile,
         is_published=True,
     )
+    Event.objects.create(
+        slug="hostile-event",
+        name=f"Session {PROBE}",
+        initiative=hostile,
+        date="2016",
+        places=PROBE,
+        is_published=True,
+    )
 
 
 def example_paths():
@@ -120,6 +128,19 @@ def example_paths():
             match = resolve(url)
             if match.namespace == NAMESPACE:
                 examples.setdefault(match.url_name, (url, match.kwargs))
+    # A record's versions and citation files (programs.views.citing), and a release's files,
+    # of which a test database has none: its address is fuzzed all the same.
+    initiative = Initiative.objects.published().first()
+    version = initiative.history.first().history_id
+    for name, args in [
+        ("record_version", [Initiative, initiative.slug, version]),
+        ("record_version_cite", [Initiative, initiative.slug, version, "bib"]),
+        ("record_cite", [Initiative, initiative.slug, "ris"]),
+        ("release_file", ["2016-11-05", "datapackage.json"]),
+    ]:
+        url = reverse(f"{NAMESPACE}:{name}", args=args)
+        kwargs = {k: v for k, v in resolve(url).kwargs.items() if k not in ("model", "extension")}
+        examples.setdefault(name, (url, kwargs))
     return examples
 
 

@@ -26,15 +26,16 @@ PAGES = {
     # Two per kind of record at most: the first rows, and a count when there are more.
     url("search", query="?q=students"): 16,
     url("search", query="?q=stanford or russia"): 16,
-    url("initiative", "dartmouth-conference"): 9,
-    url("event", "2016-session"): 4,
-    url("institution", "stanford"): 7,
-    url("person", "michael-mcfaul"): 6,
-    url("track", "track-ii"): 4,
-    url("statistic", "dartmouth-meetings"): 2,
-    url("source", "analysis"): 6,
-    url("topic", "education"): 3,
-    url("country", "russia"): 5,
+    # A detail page: one more for its latest version (programs.citing), which it cites.
+    url("initiative", "dartmouth-conference"): 10,
+    url("event", "2016-session"): 5,
+    url("institution", "stanford"): 8,
+    url("person", "michael-mcfaul"): 7,
+    url("track", "track-ii"): 5,
+    url("statistic", "dartmouth-meetings"): 3,
+    url("source", "analysis"): 7,
+    url("topic", "education"): 4,
+    url("country", "russia"): 6,
     url("institution_list"): 2,
     url("person_list", query="?q=rice"): 2,
     url("track_list"): 2,
@@ -122,3 +123,16 @@ def test_no_page_runs_more_queries_with_more_records(client, atlas, django_captu
             assert after[address] <= PAGES[address], address
         else:
             assert after[address] == before[address], address
+
+
+def test_a_version_page_runs_a_fixed_number_of_queries(client, atlas, django_capture_on_commit_callbacks):
+    """The record as of a version, its passages then and its citation (programs.views.citing)."""
+    dartmouth = atlas["dartmouth"]
+    address = reverse(
+        "programs:record_version", args=[Initiative, dartmouth.slug, dartmouth.history.first().history_id]
+    )
+    before = queries(client, address)
+    assert before <= 7
+    with django_capture_on_commit_callbacks(execute=True):
+        grow(atlas, 20)
+    assert queries(client, address) == before

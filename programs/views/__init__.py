@@ -1,6 +1,8 @@
 """The public pages. Every read starts from `.published()` (or `.visible_to(user)` on a detail
 page, so that staff can preview drafts) and runs a fixed number of queries."""
 
+from .about import about, data, release_file
+from .citing import RecordVersionView, cite_file
 from .home import home
 from .initiatives import InitiativeDetailView, InitiativeListView, initiative_csv
 from .records import (
@@ -34,6 +36,7 @@ __all__ = [
     "InstitutionListView",
     "PersonDetailView",
     "PersonListView",
+    "RecordVersionView",
     "SourceDetailView",
     "SourceListView",
     "StatisticDetailView",
@@ -42,7 +45,11 @@ __all__ = [
     "TopicListView",
     "TrackDetailView",
     "TrackListView",
+    "about",
+    "cite_file",
+    "data",
     "home",
     "initiative_csv",
+    "release_file",
     "search",
 ]

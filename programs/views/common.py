@@ -2,12 +2,20 @@
 
 from functools import wraps
 
-from django.http import HttpResponse, HttpResponseNotAllowed, QueryDict
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseNotAllowed,
+    HttpResponsePermanentRedirect,
+    QueryDict,
+)
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from ..citing import latest_version
 from ..provenance import Footnotes
 from ..search import near_matches, parse
+from .citing import citation_context
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
 SHOWN = 50
@@ -65,6 +73,16 @@ class RecordDetailView(DetailView):
     def get_queryset(self):
         return self.model.objects.visible_to(self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A renamed record keeps its old address: a permanent redirect to the new one.
+            moved = self.model.objects.visible_to(request.user).renamed_from(kwargs["slug"])
+            if moved is None:
+                raise
+            return HttpResponsePermanentRedirect(moved.get_absolute_url())
+
     def shown(self, context):
         """The records and links the page states facts of, besides its own record."""
         return []
@@ -72,6 +90,7 @@ class RecordDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["footnotes"] = Footnotes.of_records(self.object, *self.shown(context))
+        context |= citation_context(self.request, self.object, latest_version(self.object), context)
         return context
 
     def linked_initiatives(self, links, facet):

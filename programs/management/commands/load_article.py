@@ -2,6 +2,7 @@ from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
 FIXTURE = "article"
@@ -26,8 +27,11 @@ def record_initial_history():
     """Create a first history row for each record that has none.
 
     `loaddata` saves in raw mode, which django-simple-history skips, so records loaded from
-    fixtures would otherwise have no history to diff or revert to.
+    fixtures would otherwise have no history to diff or revert to. The first version is dated
+    when it is loaded (the fixtures' `updated_at` is the article's date), one moment for the
+    whole load, so that a record and its passages are of the same version.
     """
+    loaded_at = timezone.now()
     created = 0
     for model in apps.get_app_config("programs").get_models():
         if not hasattr(model, "history"):
@@ -36,6 +40,6 @@ def record_initial_history():
         recorded = history.values("id")
         missing = list(model._default_manager.exclude(pk__in=recorded))
         if missing:
-            history.bulk_history_create(missing, default_change_reason=REASON)
+            history.bulk_history_create(missing, default_change_reason=REASON, default_date=loaded_at)
             created += len(missing)
     return created

@@ -18,16 +18,19 @@ from collections import defaultdict
 from django.apps import apps as global_apps
 from django.contrib.postgres.search import SearchVector
 from django.db import connections, transaction
+from django.db.models import TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 CONFIG = "english"
 BATCH_SIZE = 1000
 
 
-def search_vector():
+def search_vector(related_names="related_names"):
+    """The weighted document; `related_names` may be another expression for those names."""
     return (
         SearchVector("name", "other_names", weight="A", config=CONFIG)
-        + SearchVector("summary", "related_names", weight="B", config=CONFIG)
+        + SearchVector("summary", related_names, weight="B", config=CONFIG)
         + SearchVector("description", weight="C", config=CONFIG)
     )
 
@@ -80,16 +83,32 @@ def reindex(ids=None, *, apps=global_apps, using="default"):
     for offset in range(0, len(all_ids), BATCH_SIZE):
         batch = all_ids[offset : offset + BATCH_SIZE]
         names = related_names(batch, apps=apps, using=using)
+        if postgres:
+            _write_documents_postgresql(Initiative, batch, names, using)
+            continue
         rows = list(Initiative._default_manager.using(using).filter(pk__in=batch).only("pk", "related_names"))
         changed = [row for row in rows if row.related_names != names.get(row.pk, "")]
         for row in changed:
             row.related_names = names.get(row.pk, "")
         Initiative._default_manager.using(using).bulk_update(changed, ["related_names"])
-        if postgres:
-            Initiative._default_manager.using(using).filter(pk__in=batch).update(
-                search_vector=search_vector()
-            )
     return len(all_ids)
+
+
+def _write_documents_postgresql(Initiative, batch, names, using):
+    """The related names and the vector of a batch in one set-based UPDATE, each row written
+    once: the vector is computed from the new names (`new.names`), not the stored ones."""
+    connection = connections[using]
+    query = Initiative._default_manager.using(using).all().query
+    vector = search_vector(related_names=RawSQL("new.names", (), output_field=TextField()))
+    vector_sql, params = query.get_compiler(using=using).compile(vector.resolve_expression(query))
+    qn = connection.ops.quote_name
+    table, pk = qn(Initiative._meta.db_table), qn(Initiative._meta.pk.column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {qn('related_names')} = new.names, {qn('search_vector')} = {vector_sql} "  # noqa: S608
+            f"FROM unnest(%s::bigint[], %s::text[]) AS new(id, names) WHERE {table}.{pk} = new.id",
+            [*params, batch, [names.get(pk, "") for pk in batch]],
+        )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from programs import search_index
+from programs import bulk_load, search_index
 from programs.checks import problems
 from programs.models import (
     Affiliation,
@@ -25,7 +25,7 @@ from programs.models import (
     Topic,
     Track,
 )
-from programs.synthetic import PREFIX
+from programs.synthetic import PREFIX, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -172,6 +172,66 @@ def schema():
             "WHERE conrelid::regclass::text LIKE 'programs%%'"
         )
         return indexes, sorted(cursor.fetchall())
+
+
+def test_its_records_are_made_without_the_database(django_assert_num_queries):
+    first_ids = dict.fromkeys(generate.NUMBERED, 1)
+    taken = {model: set() for model in (Country, Topic, Track, Institution)}
+    with django_assert_num_queries(0):
+        shared, tables = generate.shared_records(7, N, first_ids, taken)
+        batch = generate.initiatives(7, range(N), shared, first_ids, set())
+        again = generate.initiatives(7, range(N), shared, first_ids, set())
+
+    def values(records):
+        return [[getattr(r, f.attname) for f in r._meta.concrete_fields] for r in records]
+
+    assert values(batch[Initiative]) == values(again[Initiative])
+    assert batch[Citation] == again[Citation]
+    for record in [
+        *tables[Institution],
+        *tables[Person],
+        *tables[Source],
+        *batch[Initiative],
+        *batch[Statistic],
+    ]:
+        assert record._state.adding  # unsaved
+        links = [f.name for f in record._meta.concrete_fields if f.is_relation]  # checked in the database
+        record.full_clean(exclude=links, validate_unique=False, validate_constraints=False)
+    # Every row points at records made here, by the ids given here.
+    institutions = {o.pk for o in tables[Institution]}
+    assert {row[2] for row in batch[InitiativeInstitution]} <= institutions
+    assert {s.initiative_id for s in batch[Statistic]} <= {i.pk for i in batch[Initiative]}
+
+
+def test_records_added_after_it_get_ids_of_their_own(curated, institution, source):
+    synthesize()
+    call_command("synthesize", remove=True, stdout=io.StringIO())
+    synthesize()
+    other = Initiative.objects.create(slug="later", name="Later", kind="forum", summary="Later.")
+    role = InitiativeInstitution.objects.create(initiative=other, institution=institution, role="host")
+    citation = Citation.objects.create(source=source, initiative=other, passage="Later.")
+    assert other.pk > Initiative.objects.filter(slug__startswith=PREFIX).order_by("pk").last().pk
+    assert role.pk > InitiativeInstitution.objects.exclude(pk=role.pk).order_by("pk").last().pk
+    assert citation.pk > Citation.objects.exclude(pk=citation.pk).order_by("pk").last().pk
+
+
+def test_a_synthetic_initiative_is_found_by_search_at_once():
+    synthesize()
+    initiative = Initiative.objects.published().order_by("pk").last()
+    russian_city = initiative.places.split("; ")[1]
+    topic = initiative.name.split(" on ")[-1]
+    assert initiative in Initiative.objects.published().search(f"{russian_city} {topic}")
+
+
+def test_bulk_load_writes_text_as_it_is(django_assert_num_queries):
+    tricky = 'Commas, "quotes", a tab\tand\na new line; \\N and \\.'
+    topic = Topic(id=bulk_load.first_free_ids([Topic])[Topic], slug="tricky", name=tricky, description="")
+    bulk_load.insert_records(Topic, [topic])
+    bulk_load.reset_sequences([Topic])
+    stored = Topic.objects.get(slug="tricky")
+    assert (stored.pk, stored.name, stored.description) == (topic.pk, tricky, "")
+    assert stored.created_at is not None
+    assert Topic.objects.create(slug="next", name="Next").pk == topic.pk + 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL only")

@@ -1,0 +1,175 @@
+"""Writing many rows fast: COPY on PostgreSQL and `bulk_create` elsewhere, ids given by the
+caller; on PostgreSQL the tables' secondary indexes and foreign keys dropped for the load and
+built again after it.
+
+Nothing here goes through a model's `save()`: no signals, so no history and no search-index
+update. A caller that needs what those keep builds it itself afterwards.
+"""
+
+import csv
+import io
+import itertools
+import operator
+from contextlib import contextmanager
+
+from django.core.management.color import no_style
+from django.db import connection
+
+ROWS_PER_COPY = 50_000
+
+
+def postgresql():
+    return connection.vendor == "postgresql"
+
+
+def quote(name):
+    return connection.ops.quote_name(name)
+
+
+def insert_records(model, objects):
+    """Insert unsaved instances of `model`, their ids included, every concrete field as it is
+    (`auto_now` and `auto_now_add` times set as `save()` would)."""
+    if not postgresql():
+        model._default_manager.bulk_create(objects)
+        return
+    fields = model._meta.concrete_fields
+    timestamps = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
+    for obj in objects:
+        for field in timestamps:
+            field.pre_save(obj, add=True)
+    values = operator.attrgetter(*(f.attname for f in fields))
+    copy(model, fields, map(values, objects))
+
+
+def insert_rows(model, columns, rows):
+    """Insert tuples of the fields named in `columns` ("person", not "person_id"); a table
+    whose rows carry no id numbers them from its own sequence."""
+    fields = [model._meta.get_field(name) for name in columns]
+    if not postgresql():
+        names = [f.attname for f in fields]
+        model._default_manager.bulk_create(model(**dict(zip(names, row, strict=True))) for row in rows)
+        return
+    copy(model, fields, rows)
+
+
+def copy(model, fields, rows):
+    """PostgreSQL: COPY rows into the model's table, in CSV, ROWS_PER_COPY at a time.
+
+    In CSV an unquoted empty value is NULL: FORCE_NOT_NULL reads it as '' in the columns that
+    cannot be NULL, which is how Django stores blank text. (A nullable text column would read
+    '' as NULL; these models have none but the search vector, which is written NULL.)
+    Values go as `str()` gives them, right for the numbers, text, booleans, UUIDs and times
+    of this app's models.
+    """
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(f.column) for f in fields)
+    not_null = ", ".join(quote(f.column) for f in fields if not f.null)
+    options = f"FORMAT csv, FORCE_NOT_NULL ({not_null})" if not_null else "FORMAT csv"
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(itertools.islice(rows, ROWS_PER_COPY)):
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\n").writerows(chunk)
+            buffer.seek(0)
+            cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH ({options})", buffer)
+
+
+def first_free_ids(models):
+    """{model: the first id after every id its table holds or its sequence has handed out}, so
+    that rows given their ids by the caller reuse no id, not even a deleted row's."""
+    free = {}
+    with connection.cursor() as cursor:
+        for model in models:
+            table, pk = model._meta.db_table, model._meta.pk.column
+            cursor.execute(f"SELECT max({quote(pk)}) FROM {quote(table)}")  # noqa: S608
+            last = cursor.fetchone()[0] or 0
+            if postgresql():
+                cursor.execute(
+                    "SELECT pg_sequence_last_value(pg_get_serial_sequence(%s, %s)::regclass)",
+                    [quote(table), pk],
+                )
+            else:  # SQLite: AUTOINCREMENT keeps the highest id ever used here
+                cursor.execute("SELECT max(seq) FROM sqlite_sequence WHERE name = %s", [table])
+            last = max(last, cursor.fetchone()[0] or 0)
+            free[model] = last + 1
+    return free
+
+
+def reset_sequences(models):
+    """After rows were given their ids: make each table's sequence hand out ids after them.
+    (SQLite's AUTOINCREMENT follows on its own.)"""
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+
+
+@contextmanager
+def indexes_deferred(models):
+    """PostgreSQL: for a bulk load into the models' tables, drop their secondary indexes and
+    foreign keys and build them again after it, in the same transaction.
+
+    Building an index over all rows at once is several times faster than updating it row by row
+    (the GIN indexes of search above all), and adding a foreign key checks every row in one join
+    where the constraint would otherwise check each inserted row on its own. Primary keys and
+    unique constraints stay. The tables are locked until the transaction ends; if anything
+    fails, the transaction puts every index and constraint back as it was.
+    """
+    if not postgresql():
+        yield
+        return
+    tables = [[model._meta.db_table for model in models]]
+    with connection.cursor() as cursor:
+        # A table with foreign-key checks pending (deferred to commit) cannot be altered.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            """
+            SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
+            FROM pg_index i
+            WHERE i.indrelid = ANY(%s::regclass[]) AND NOT i.indisprimary AND NOT i.indisunique
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+            ORDER BY 1
+            """,
+            tables,
+        )
+        indexes = cursor.fetchall()
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
+            ORDER BY 1, 2
+            """,
+            tables,
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _ in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+    yield
+    with connection.cursor() as cursor:
+        for _, definition in indexes:
+            cursor.execute(definition)
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def analyze(models):
+    """PostgreSQL: statistics of tables just filled, so that the next queries on them plan well
+    (planned on a table's old size, a join over thousands of rows can take minutes)."""
+    if postgresql():
+        with connection.cursor() as cursor:
+            for model in models:
+                cursor.execute(f"ANALYZE {quote(model._meta.db_table)}")
+
+
+def vacuum_analyze(models):
+    """PostgreSQL, after a bulk load or delete: reclaim the dead rows and refresh the planner's
+    statistics, so the first queries plan well and scan no dead rows. Inside a transaction
+    (tests) VACUUM is not allowed, and only ANALYZE runs."""
+    if not postgresql():
+        return
+    command = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    with connection.cursor() as cursor:
+        for table in sorted(model._meta.db_table for model in models):
+            cursor.execute(f"{command} {quote(table)}")

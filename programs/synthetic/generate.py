@@ -1,0 +1,495 @@
+"""Synthetic records, made without the database.
+
+Seeded functions that return unsaved model instances, ids included, and the rows of join
+tables as tuples. Each takes what it needs as arguments — a `random.Random`, the first free id
+of a table, the ids of the records it links to, the names already in use — and reads nothing
+else, so each can be called and tested on its own; `programs.bulk_load` writes what they return.
+
+Ids are given here, from the first free id of each table, rather than by the database: join
+records and citations can then point at records not written yet, and nothing is read back.
+"""
+
+import random
+from dataclasses import dataclass
+
+from ..models import (
+    CITATION_SUBJECTS,
+    Affiliation,
+    Citation,
+    Country,
+    Frequency,
+    Initiative,
+    InitiativeInstitution,
+    InitiativePerson,
+    InitiativeStatus,
+    Institution,
+    InstitutionKind,
+    Period,
+    Person,
+    Precision,
+    Role,
+    Source,
+    SourceKind,
+    Statistic,
+    Topic,
+    Track,
+)
+from .vocabulary import (
+    AUDIENCES,
+    COUNTRIES,
+    FIELDS,
+    FIRST_NAMES,
+    KIND_NOUN,
+    PRECISION_WORDS,
+    RARE_SENTENCE,
+    RARE_WORDS,
+    RU_CITIES,
+    SENTENCES,
+    STATISTIC_MEASURES,
+    SURNAMES,
+    TITLES,
+    TOPICS,
+    TRACKS,
+    US_CITIES,
+)
+
+PREFIX = "syn-"
+# A name already taken by a record that is not synthetic gets this mark instead of colliding.
+TAKEN_MARK = " (synthetic)"
+# Initiatives made from one random.Random. Part of what a seed means, like the vocabulary:
+# changing it changes the records a seed gives.
+BATCH = 2000
+# Join records get ids in blocks of this many per initiative (gaps are harmless), so that a
+# batch of initiatives needs no count from the batches before it.
+MAX_INSTITUTION_ROLES = 4
+MAX_PERSON_ROLES = 3
+
+# Columns of the rows returned as tuples; the tables not named here get model instances.
+COLUMNS = {
+    Affiliation: ["id", "person", "institution", "title", "start", "end"],
+    Source.authors.through: ["source", "person"],
+    Initiative.tracks.through: ["initiative", "track"],
+    Initiative.topics.through: ["initiative", "topic"],
+    Initiative.countries.through: ["initiative", "country"],
+    InitiativeInstitution: ["id", "initiative", "institution", "role", "note"],
+    InitiativePerson: ["id", "initiative", "person", "role", "note"],
+    Citation: ["key", "source", "passage", "note", *CITATION_SUBJECTS],
+}
+# The tables whose ids are given here (their first free id is needed); the others number
+# their rows themselves.
+NUMBERED = [
+    Country, Topic, Track, Institution, Person, Affiliation, Source, Initiative, InitiativeInstitution,
+    InitiativePerson, Statistic,
+]  # fmt: skip
+
+ROLES = list(Role)
+PERSON_ROLES = [Role.FOUNDER, Role.PARTICIPANT, Role.ORGANIZER, Role.MEMBER]
+ROLE_WORDS = {role.value: role.label.lower() for role in Role}
+INSTITUTION_KINDS = [
+    (InstitutionKind.UNIVERSITY, 30, ["{city} State University", "University of {city}"]),
+    (InstitutionKind.COLLEGE, 10, ["{city} School of {field}", "College of {field}, {city}"]),
+    (InstitutionKind.THINK_TANK, 20, ["{city} Center for {field}", "Institute for {field}, {city}"]),
+    (InstitutionKind.FOUNDATION, 12, ["{surname} Foundation", "{surname} Fund for {field}"]),
+    (InstitutionKind.NGO, 12, ["{city} Council on {field}", "Friends of {city}"]),
+    (InstitutionKind.GOVERNMENT_BODY, 6, ["{city} Office of {field}"]),
+    (InstitutionKind.PUBLISHER, 5, ["{city} Review of {field}", "{city} Herald"]),
+    (InstitutionKind.COMPANY, 4, ["{surname} & Partners", "{city} {field} Ventures"]),
+    (InstitutionKind.SPACE_AGENCY, 1, ["{city} Space Research Center"]),
+]
+# Synthetic citation keys: these fixed groups, then the subject's number and the record's
+# index — the same on every load, unique, and recognisably synthetic.
+KEY_PREFIX = "5f0c2a4e-7d1b-4c51-9a0e-"
+SUBJECT_NUMBER = {subject: number for number, subject in enumerate(CITATION_SUBJECTS)}
+
+
+def seeded(seed, *part):
+    """The random source of one part of the data, so that parts do not shift each other's draws."""
+    return random.Random(":".join(map(str, (seed, *part))))  # noqa: S311 -- test data, not secrets
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The ids of the shared records that initiatives link to."""
+
+    countries: list  # the United States and Russia first
+    topics: list
+    tracks: list
+    institutions: range
+    people: range
+    sources: range
+
+
+def sizes(initiatives):
+    """How many institutions, people and sources go with this many initiatives."""
+    return {
+        Institution: max(8, initiatives // 4),
+        Person: max(8, initiatives // 2),
+        Source: max(4, initiatives // 20),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Small pieces
+
+
+def skewed(rng, items):
+    """One item, the first ones far more often: a few institutions are hubs, most are not."""
+    return items[int(len(items) * rng.random() ** 2)]
+
+
+def published(rng):
+    return rng.random() > 0.03  # about 3% of records are drafts
+
+
+def year(rng, low=1960, high=2016):
+    return rng.randint(low, high)
+
+
+def partial_date(rng, low=1960, high=2016):
+    value, roll = year(rng, low, high), rng.random()
+    if roll < 0.08:
+        return f"{value // 10 * 10}s"
+    if roll < 0.7:
+        return str(value)
+    if roll < 0.9:
+        return f"{value}-{rng.randint(1, 12):02d}"
+    return f"{value}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+
+
+def text(rng, sentences, **slots):
+    """A few sentences of the article's kind; now and then one with a rare word."""
+    values = dict(
+        topic=rng.choice(TOPICS),
+        topic2=rng.choice(TOPICS),
+        audience=rng.choice(AUDIENCES),
+        us_city=rng.choice(US_CITIES),
+        ru_city=rng.choice(RU_CITIES),
+        year=year(rng, 1985, 2016),
+        count=rng.choice([20, 40, 75, 130, 200]),
+    )
+    values.update(slots)
+    chosen = rng.sample(SENTENCES, sentences)
+    if rng.random() < 0.002:
+        chosen.append(RARE_SENTENCE.format(rare=rng.choice(RARE_WORDS)))
+    return " ".join(sentence.format(**values) for sentence in chosen)
+
+
+def unique_name(base, used):
+    """`base`, or `base 2`, `base 3`… if taken; the name returned is added to `used`."""
+    name, n = base, 1
+    while name in used:
+        n += 1
+        name = f"{base} {n}"
+    used.add(name)
+    return name
+
+
+def free(name, taken):
+    return name + TAKEN_MARK if name in taken else name
+
+
+def capitalized(words):
+    return words[0].upper() + words[1:]
+
+
+def citation(subject, index, pk, passage, source_id):
+    """A citation row (see COLUMNS) supporting the record `pk` of kind `subject`, the
+    `index`-th synthetic record of its kind."""
+    subjects = [None] * len(CITATION_SUBJECTS)
+    subjects[SUBJECT_NUMBER[subject]] = pk
+    key = f"{KEY_PREFIX}{SUBJECT_NUMBER[subject]:02x}{index:010x}"
+    return (key, source_id, passage, "", *subjects)
+
+
+# ---------------------------------------------------------------------------------------------
+# The shared records: vocabularies, institutions, people, sources
+
+
+def countries(first_id, taken):
+    return [
+        Country(id=first_id + i, slug=f"{PREFIX}country-{i}", name=free(name, taken), is_published=True)
+        for i, name in enumerate(COUNTRIES)
+    ]
+
+
+def topics(first_id, taken):
+    return [
+        Topic(id=first_id + i, slug=f"{PREFIX}topic-{i}", name=free(name, taken), is_published=True)
+        for i, name in enumerate(TOPICS)
+    ]
+
+
+def tracks(first_id, taken):
+    return [
+        Track(
+            id=first_id + i,
+            slug=f"{PREFIX}{slug}",
+            name=free(name, taken),
+            rank=rank,
+            definition=definition,
+            is_published=True,
+        )
+        for i, (slug, name, rank, definition) in enumerate(TRACKS)
+    ]
+
+
+def institutions(rng, count, first_id, united_states, russia, used):
+    """`count` institutions in the two countries; some colleges belong to a university made
+    before them. `used` holds the names in use, and gets theirs."""
+    weights = [weight for _, weight, _ in INSTITUTION_KINDS]
+    made, universities = [], []
+    for i in range(count):
+        kind, _, patterns = rng.choices(INSTITUTION_KINDS, weights)[0]
+        russian = rng.random() < 0.5
+        city = rng.choice(RU_CITIES if russian else US_CITIES)
+        field = rng.choice(FIELDS)
+        name = rng.choice(patterns).format(city=city, field=field, surname=rng.choice(SURNAMES))
+        parent = rng.choice(universities) if kind == InstitutionKind.COLLEGE and universities else None
+        made.append(
+            Institution(
+                id=first_id + i,
+                slug=f"{PREFIX}institution-{i}",
+                name=unique_name(name, used),
+                acronym="".join(word[0] for word in name.split() if word[0].isupper())[:8],
+                kind=kind,
+                country_id=russia if russian else united_states,
+                city=city,
+                parent_id=parent,
+                description=f"A {kind.label.lower()} in {city} working on {field.lower()}. " + text(rng, 1),
+                is_published=published(rng),
+            )
+        )
+        if kind == InstitutionKind.UNIVERSITY:
+            universities.append(first_id + i)
+    return made
+
+
+def people(rng, count, first_id):
+    return [
+        Person(
+            id=first_id + i,
+            slug=f"{PREFIX}person-{i}",
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(SURNAMES)}",
+            description=f"A {rng.choice(TITLES)} who works on {rng.choice(TOPICS)}.",
+            is_published=published(rng),
+        )
+        for i in range(count)
+    ]
+
+
+def affiliations(rng, person_ids, institution_ids, first_id):
+    """One place (sometimes two) for each person: rows of COLUMNS[Affiliation]."""
+    rows = []
+    for person_id in person_ids:
+        for institution_id in rng.sample(institution_ids, 2 if rng.random() < 0.2 else 1):
+            start = year(rng, 1970, 2014)
+            end = str(year(rng, start, 2016)) if rng.random() < 0.3 else ""
+            title = rng.choice(TITLES)
+            rows.append((first_id + len(rows), person_id, institution_id, title, str(start), end))
+    return rows
+
+
+def sources(rng, count, first_id, institution_ids):
+    made = []
+    for i in range(count):
+        topic = rng.choice(TOPICS)
+        published_in = year(rng, 1990, 2016)
+        kind = rng.choice([SourceKind.REPORT, SourceKind.REPORT, SourceKind.ARTICLE, SourceKind.CENSUS])
+        made.append(
+            Source(
+                id=first_id + i,
+                slug=f"{PREFIX}source-{i}",
+                title=f"{capitalized(topic)} between the United States and Russia, {published_in}",
+                kind=kind,
+                publisher_id=skewed(rng, institution_ids),
+                date=str(published_in) if rng.random() < 0.8 else f"{published_in}-{rng.randint(1, 12):02d}",
+                description=f"A {kind.label.lower()} on {topic}. " + text(rng, 1, topic=topic),
+                is_published=published(rng),
+            )
+        )
+    return made
+
+
+def source_authors(rng, source_ids, person_ids):
+    return [
+        (source_id, person_id)
+        for source_id in source_ids
+        for person_id in rng.sample(person_ids, rng.randint(0, 3))
+    ]
+
+
+def shared_citations(rng, tables, source_ids):
+    """One citation for each shared record and affiliation: every record carries at least one."""
+    passages = [
+        ("country", tables[Country], lambda c: f"{c.name} took part."),
+        ("topic", tables[Topic], lambda t: f"Discussions covered {t.name}."),
+        ("track", tables[Track], lambda t: t.definition),
+        ("institution", tables[Institution], lambda o: o.description),
+        ("cited_source", tables[Source], lambda s: f"According to “{s.title}”, {s.description}"),
+        ("person", tables[Person], lambda p: p.description),
+    ]
+    rows = [
+        citation(subject, i, record.pk, passage(record), rng.choice(source_ids))
+        for subject, records, passage in passages
+        for i, record in enumerate(records)
+    ]
+    rows += [
+        citation("affiliation", i, pk, f"A {title} since {start}.", rng.choice(source_ids))
+        for i, (pk, _, _, title, start, _) in enumerate(tables[Affiliation])
+    ]
+    return rows
+
+
+def shared_records(seed, initiatives, first_ids, names_in_use):
+    """Every record that initiatives share, as {model: instances or rows}, and their ids.
+
+    `names_in_use` holds, for Country, Topic, Track and Institution, the names records that are
+    not synthetic already have.
+    """
+    size = sizes(initiatives)
+    tables = {
+        Country: countries(first_ids[Country], names_in_use[Country]),
+        Topic: topics(first_ids[Topic], names_in_use[Topic]),
+        Track: tracks(first_ids[Track], names_in_use[Track]),
+    }
+    united_states, russia = (country.pk for country in tables[Country][:2])
+    institution_ids = range(first_ids[Institution], first_ids[Institution] + size[Institution])
+    person_ids = range(first_ids[Person], first_ids[Person] + size[Person])
+    source_ids = range(first_ids[Source], first_ids[Source] + size[Source])
+    used = set(names_in_use[Institution])
+    tables[Institution] = institutions(
+        seeded(seed, "institutions"), size[Institution], institution_ids.start, united_states, russia, used
+    )
+    tables[Person] = people(seeded(seed, "people"), size[Person], person_ids.start)
+    tables[Affiliation] = affiliations(
+        seeded(seed, "affiliations"), person_ids, institution_ids, first_ids[Affiliation]
+    )
+    tables[Source] = sources(seeded(seed, "sources"), size[Source], source_ids.start, institution_ids)
+    tables[Source.authors.through] = source_authors(seeded(seed, "authors"), source_ids, person_ids)
+    tables[Citation] = shared_citations(seeded(seed, "citations"), tables, source_ids)
+    shared = Shared(
+        countries=[c.pk for c in tables[Country]],
+        topics=[t.pk for t in tables[Topic]],
+        tracks=[t.pk for t in tables[Track]],
+        institutions=institution_ids,
+        people=person_ids,
+        sources=source_ids,
+    )
+    return shared, tables
+
+
+# ---------------------------------------------------------------------------------------------
+# Initiatives, with their links, statistics and citations
+
+
+def initiatives(seed, indexes, shared, first_ids, used):
+    """The initiatives numbered `indexes` (one BATCH at most), with their tracks, topics,
+    countries, institutions, people, statistics and citations, as {model: instances or rows}.
+
+    `used` holds the initiative names in use, and gets theirs. Their search documents are left
+    empty: `programs.search_index` builds them once the rows are written.
+    """
+    assert len(indexes) <= BATCH and indexes.start % BATCH == 0, "one batch, from its start"
+    rng = seeded(seed, "initiatives", indexes.start)
+    tables = {Initiative: []}
+    for i in indexes:
+        initiative, links = initiative_and_links(rng, i, shared, first_ids, used)
+        tables[Initiative].append(initiative)
+        for model, rows in links.items():
+            tables.setdefault(model, []).extend(rows)
+    return tables
+
+
+def initiative_and_links(rng, i, shared, first_ids, used):
+    """The `i`-th synthetic initiative and {model: rows} of what belongs to it."""
+    pk = first_ids[Initiative] + i
+    kind = rng.choice(list(KIND_NOUN))
+    topic = rng.choice(TOPICS)
+    us_city, ru_city = rng.choice(US_CITIES), rng.choice(RU_CITIES)
+    begin = partial_date(rng) if rng.random() < 0.9 else ""
+    status = rng.choices(list(InitiativeStatus), [5, 3, 2])[0]
+    end = str(year(rng, int(begin[:4]) + 1, 2017)) if status == InitiativeStatus.ENDED and begin else ""
+    audience = rng.choice(AUDIENCES)
+    initiative = Initiative(
+        id=pk,
+        slug=f"{PREFIX}initiative-{i}",
+        name=unique_name(f"{us_city}–{ru_city} {KIND_NOUN[kind]} on {capitalized(topic)}", used),
+        kind=kind,
+        summary=f"A {KIND_NOUN[kind].lower()} of {audience} from {us_city} and {ru_city} on {topic}.",
+        description=text(rng, rng.randint(3, 6), topic=topic, us_city=us_city, ru_city=ru_city),
+        start=begin,
+        end=end,
+        status=status,
+        frequency=rng.choice(["", "", Frequency.ANNUAL, Frequency.TWICE_YEARLY, Frequency.IRREGULAR]),
+        places=f"{us_city}; {ru_city}",
+        is_published=published(rng),
+    )
+    its_tracks = rng.sample(shared.tracks, 1 if rng.random() < 0.8 else 2)
+    its_topics = rng.sample(shared.topics, rng.randint(1, 3))
+    its_countries = shared.countries[:2] + rng.sample(shared.countries[2:], rng.randint(0, 1))
+    picks = range(rng.randint(1, MAX_INSTITUTION_ROLES))
+    roles = {(skewed(rng, shared.institutions), rng.choice(ROLES)) for _ in picks}
+    people = rng.sample(shared.people, rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0])
+    person_roles = {(person_id, rng.choice(PERSON_ROLES)) for person_id in people}
+    # Join records numbered in a block of their own per initiative: (index, row).
+    first_role = first_ids[InitiativeInstitution]
+    institution_roles = [
+        (
+            MAX_INSTITUTION_ROLES * i + k,
+            (first_role + MAX_INSTITUTION_ROLES * i + k, pk, institution, role, ""),
+        )
+        for k, (institution, role) in enumerate(sorted(roles))
+    ]
+    first_person_role = first_ids[InitiativePerson]
+    person_roles = [
+        (MAX_PERSON_ROLES * i + k, (first_person_role + MAX_PERSON_ROLES * i + k, pk, person, role, ""))
+        for k, (person, role) in enumerate(sorted(person_roles))
+    ]
+    statistics = [statistic(rng, i, initiative, first_ids[Statistic], shared)] if rng.random() < 0.6 else []
+
+    def cite(subject, index, record_pk, passage):
+        return citation(subject, index, record_pk, passage, rng.choice(shared.sources))
+
+    citations = [cite("initiative", i, pk, initiative.description)]
+    citations += [
+        cite("initiative_institution", index, row[0], f"Its {ROLE_WORDS[row[3]]}.")
+        for index, row in institution_roles
+    ]
+    citations += [
+        cite("initiative_person", index, row[0], f"A {ROLE_WORDS[row[3]]}.") for index, row in person_roles
+    ]
+    citations += [cite("statistic", i, s.pk, f"{s.stated_value} {s.measure}.") for s in statistics]
+    return initiative, {
+        Initiative.tracks.through: [(pk, track) for track in its_tracks],
+        Initiative.topics.through: [(pk, topic_id) for topic_id in its_topics],
+        Initiative.countries.through: [(pk, country) for country in its_countries],
+        InitiativeInstitution: [row for _, row in institution_roles],
+        InitiativePerson: [row for _, row in person_roles],
+        Statistic: statistics,
+        Citation: citations,
+    }
+
+
+def statistic(rng, i, initiative, first_id, shared):
+    """A figure about the `i`-th initiative, worded the way a source would state it."""
+    measure, unit = rng.choice(STATISTIC_MEASURES)
+    value = rng.choice([12, 40, 130, 250, 1527, 3500, 5562, 20000, 1500000])
+    precision = rng.choice(list(Precision))
+    start = year(rng, 1990, 2016)
+    period = rng.choice([Period.YEAR, Period.ACADEMIC_YEAR, Period.SPAN])
+    return Statistic(
+        id=first_id + i,
+        slug=f"{PREFIX}statistic-{i}",
+        measure=measure.format(name=initiative.name)[:300],
+        value=value,
+        stated_value=PRECISION_WORDS[precision].format(n=f"{value:,}"),
+        unit=unit,
+        precision=precision,
+        period=period,
+        period_start=str(start),
+        period_end="" if period == Period.YEAR else str(min(start + rng.randint(1, 5), 2016)),
+        reported_by_id=skewed(rng, shared.institutions),
+        reported_in_id=rng.choice(shared.sources),
+        initiative_id=initiative.pk,
+        is_published=initiative.is_published,
+    )

@@ -223,6 +223,28 @@ def test_a_synthetic_initiative_is_found_by_search_at_once():
     assert initiative in Initiative.objects.published().search(f"{russian_city} {topic}")
 
 
+def test_it_shows_its_progress_step_by_step():
+    out = io.StringIO()
+    call_command("synthesize", initiatives=N, stdout=out)
+    lines = out.getvalue().splitlines()
+    for step in ("shared records", "initiatives", "search documents", "indexes and foreign keys"):
+        assert any(line.startswith(f"{step}: ") for line in lines), step
+    assert lines[-1].startswith(f"Synthesized {N} initiatives")
+    quiet = io.StringIO()
+    call_command("synthesize", initiatives=N, stdout=quiet, verbosity=0)
+    assert quiet.getvalue().startswith("Synthesized")
+
+
+def test_on_a_terminal_the_progress_is_a_bar_redrawn_in_place():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    call_command("synthesize", initiatives=N, stdout=out)
+    assert f"\rinitiatives                [{'#' * 30}]" in out.getvalue()
+
+
 def test_bulk_load_writes_text_as_it_is(django_assert_num_queries):
     tricky = 'Commas, "quotes", a tab\tand\na new line; \\N and \\.'
     topic = Topic(id=bulk_load.first_free_ids([Topic])[Topic], slug="tricky", name=tricky, description="")

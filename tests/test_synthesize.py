@@ -179,8 +179,8 @@ def test_its_records_are_made_without_the_database(django_assert_num_queries):
     taken = {model: set() for model in (Country, Topic, Track, Institution)}
     with django_assert_num_queries(0):
         shared, tables = generate.shared_records(7, N, first_ids, taken)
-        batch = generate.initiatives(7, range(N), shared, first_ids, set())
-        again = generate.initiatives(7, range(N), shared, first_ids, set())
+        batch = generate.initiatives(7, range(N), shared, first_ids, generate.Names())
+        again = generate.initiatives(7, range(N), shared, first_ids, generate.Names())
 
     def values(records):
         return [[getattr(r, f.attname) for f in r._meta.concrete_fields] for r in records]
@@ -201,6 +201,13 @@ def test_its_records_are_made_without_the_database(django_assert_num_queries):
     institutions = {o.pk for o in tables[Institution]}
     assert {row[2] for row in batch[InitiativeInstitution]} <= institutions
     assert {s.initiative_id for s in batch[Statistic]} <= {i.pk for i in batch[Initiative]}
+
+
+def test_a_name_in_use_gets_the_next_free_number():
+    names = generate.Names(["Moscow Forum", "Moscow Forum 3"])
+    made = [names.unique("Moscow Forum") for _ in range(4)]
+    assert made == ["Moscow Forum 2", "Moscow Forum 4", "Moscow Forum 5", "Moscow Forum 6"]
+    assert names.unique("Kazan Forum") == "Kazan Forum"
 
 
 def test_records_added_after_it_get_ids_of_their_own(curated, institution, source):
@@ -227,7 +234,7 @@ def test_it_shows_its_progress_step_by_step():
     out = io.StringIO()
     call_command("synthesize", initiatives=N, stdout=out)
     lines = out.getvalue().splitlines()
-    for step in ("shared records", "initiatives", "search documents", "indexes and foreign keys"):
+    for step in ("shared records", "initiatives", "indexes and foreign keys", "vacuum and analyze"):
         assert any(line.startswith(f"{step}: ") for line in lines), step
     assert lines[-1].startswith(f"Synthesized {N} initiatives")
     quiet = io.StringIO()

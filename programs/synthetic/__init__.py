@@ -77,10 +77,10 @@ def synthesize(initiatives, seed=1, progress=no_progress):
             write(tables, counts)
             progress("shared records", 1, 1)
 
-            used = set(Initiative.objects.values_list("name", flat=True))
+            names = generate.Names(Initiative.objects.values_list("name", flat=True))
             for start in range(0, initiatives, generate.BATCH):
                 indexes = range(start, min(start + generate.BATCH, initiatives))
-                write(generate.initiatives(seed, indexes, shared, first_ids, used), counts)
+                write(generate.initiatives(seed, indexes, shared, first_ids, names), counts)
                 progress("initiatives", indexes.stop, initiatives)
 
             bulk_load.reset_sequences([m for m in generate.NUMBERED if counts.get(m._meta.label)])

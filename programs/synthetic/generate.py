@@ -96,9 +96,12 @@ INSTITUTION_KINDS = [
     (InstitutionKind.COMPANY, 4, ["{surname} & Partners", "{city} {field} Ventures"]),
     (InstitutionKind.SPACE_AGENCY, 1, ["{city} Space Research Center"]),
 ]
-# Synthetic citation keys: these fixed groups, then the subject's number and the record's
-# index — the same on every load, unique, and recognisably synthetic.
+# Synthetic citation keys: these fixed groups, then 0 and the citation's number among those
+# of the shared records, or 1 and its number among those of initiatives (a block per
+# initiative) — the same on every load, unique, recognisably synthetic, and rising in the
+# order the rows are written, so that the unique index on keys only ever grows at its end.
 KEY_PREFIX = "5f0c2a4e-7d1b-4c51-9a0e-"
+CITATIONS_PER_INITIATIVE = 1 + MAX_INSTITUTION_ROLES + MAX_PERSON_ROLES + 1
 SUBJECT_NUMBER = {subject: number for number, subject in enumerate(CITATION_SUBJECTS)}
 
 
@@ -174,14 +177,24 @@ def text(rng, sentences, **slots):
     return " ".join(sentence.format(**values) for sentence in chosen)
 
 
-def unique_name(base, used):
-    """`base`, or `base 2`, `base 3`… if taken; the name returned is added to `used`."""
-    name, n = base, 1
-    while name in used:
-        n += 1
-        name = f"{base} {n}"
-    used.add(name)
-    return name
+class Names:
+    """The names in use, and a free one for a base name: `base`, else `base 2`, `base 3`…"""
+
+    def __init__(self, taken=()):
+        self.used = set(taken)
+        # The last number tried for each base: everything below it is in use, so counting
+        # resumes there, and the ten-thousandth "Moscow State University" costs one look-up.
+        self.last = {}
+
+    def unique(self, base):
+        n = self.last.get(base, 1)
+        name = base if n == 1 else f"{base} {n}"
+        while name in self.used:
+            n += 1
+            name = f"{base} {n}"
+        self.last[base] = n
+        self.used.add(name)
+        return name
 
 
 def free(name, taken):
@@ -192,13 +205,15 @@ def capitalized(words):
     return words[0].upper() + words[1:]
 
 
-def citation(subject, index, pk, passage, source_id):
-    """A citation row (see COLUMNS) supporting the record `pk` of kind `subject`, the
-    `index`-th synthetic record of its kind."""
+def citation(key, subject, pk, passage, source_id):
+    """A citation row (see COLUMNS) supporting the record `pk` of kind `subject`."""
     subjects = [None] * len(CITATION_SUBJECTS)
     subjects[SUBJECT_NUMBER[subject]] = pk
-    key = f"{KEY_PREFIX}{SUBJECT_NUMBER[subject]:02x}{index:010x}"
     return (key, source_id, passage, "", *subjects)
+
+
+def citation_key(of_initiatives, number):
+    return f"{KEY_PREFIX}{int(of_initiatives)}{number:011x}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -233,9 +248,9 @@ def tracks(first_id, taken):
     ]
 
 
-def institutions(rng, count, first_id, united_states, russia, used):
+def institutions(rng, count, first_id, united_states, russia, names):
     """`count` institutions in the two countries; some colleges belong to a university made
-    before them. `used` holds the names in use, and gets theirs."""
+    before them. `names` (Names) gets theirs."""
     weights = [weight for _, weight, _ in INSTITUTION_KINDS]
     made, universities = [], []
     for i in range(count):
@@ -249,7 +264,7 @@ def institutions(rng, count, first_id, united_states, russia, used):
             Institution(
                 id=first_id + i,
                 slug=f"{PREFIX}institution-{i}",
-                name=unique_name(name, used),
+                name=names.unique(name),
                 acronym="".join(word[0] for word in name.split() if word[0].isupper())[:8],
                 kind=kind,
                 country_id=russia if russian else united_states,
@@ -328,16 +343,16 @@ def shared_citations(rng, tables, source_ids):
         ("cited_source", tables[Source], lambda s: f"According to “{s.title}”, {s.description}"),
         ("person", tables[Person], lambda p: p.description),
     ]
-    rows = [
-        citation(subject, i, record.pk, passage(record), rng.choice(source_ids))
-        for subject, records, passage in passages
-        for i, record in enumerate(records)
+    cited = [
+        (subject, record.pk, passage(record)) for subject, records, passage in passages for record in records
     ]
-    rows += [
-        citation("affiliation", i, pk, f"A {title} since {start}.", rng.choice(source_ids))
-        for i, (pk, _, _, title, start, _) in enumerate(tables[Affiliation])
+    cited += [
+        ("affiliation", pk, f"A {title} since {start}.") for pk, _, _, title, start, _ in tables[Affiliation]
     ]
-    return rows
+    return [
+        citation(citation_key(False, number), subject, pk, passage, rng.choice(source_ids))
+        for number, (subject, pk, passage) in enumerate(cited)
+    ]
 
 
 def shared_records(seed, initiatives, first_ids, names_in_use):
@@ -356,9 +371,14 @@ def shared_records(seed, initiatives, first_ids, names_in_use):
     institution_ids = range(first_ids[Institution], first_ids[Institution] + size[Institution])
     person_ids = range(first_ids[Person], first_ids[Person] + size[Person])
     source_ids = range(first_ids[Source], first_ids[Source] + size[Source])
-    used = set(names_in_use[Institution])
+    institution_names = Names(names_in_use[Institution])
     tables[Institution] = institutions(
-        seeded(seed, "institutions"), size[Institution], institution_ids.start, united_states, russia, used
+        seeded(seed, "institutions"),
+        size[Institution],
+        institution_ids.start,
+        united_states,
+        russia,
+        institution_names,
     )
     tables[Person] = people(seeded(seed, "people"), size[Person], person_ids.start)
     tables[Affiliation] = affiliations(
@@ -382,25 +402,25 @@ def shared_records(seed, initiatives, first_ids, names_in_use):
 # Initiatives, with their links, statistics and citations
 
 
-def initiatives(seed, indexes, shared, first_ids, used):
+def initiatives(seed, indexes, shared, first_ids, names):
     """The initiatives numbered `indexes` (one BATCH at most), with their tracks, topics,
     countries, institutions, people, statistics and citations, as {model: instances or rows}.
 
-    `used` holds the initiative names in use, and gets theirs. Their search documents are left
+    `names` (Names: the initiative names in use) gets theirs. Their search documents are left
     empty: `programs.search_index` builds them once the rows are written.
     """
     assert len(indexes) <= BATCH and indexes.start % BATCH == 0, "one batch, from its start"
     rng = seeded(seed, "initiatives", indexes.start)
     tables = {Initiative: []}
     for i in indexes:
-        initiative, links = initiative_and_links(rng, i, shared, first_ids, used)
+        initiative, links = initiative_and_links(rng, i, shared, first_ids, names)
         tables[Initiative].append(initiative)
         for model, rows in links.items():
             tables.setdefault(model, []).extend(rows)
     return tables
 
 
-def initiative_and_links(rng, i, shared, first_ids, used):
+def initiative_and_links(rng, i, shared, first_ids, names):
     """The `i`-th synthetic initiative and {model: rows} of what belongs to it."""
     pk = first_ids[Initiative] + i
     kind = rng.choice(list(KIND_NOUN))
@@ -413,7 +433,7 @@ def initiative_and_links(rng, i, shared, first_ids, used):
     initiative = Initiative(
         id=pk,
         slug=f"{PREFIX}initiative-{i}",
-        name=unique_name(f"{us_city}–{ru_city} {KIND_NOUN[kind]} on {capitalized(topic)}", used),
+        name=names.unique(f"{us_city}–{ru_city} {KIND_NOUN[kind]} on {capitalized(topic)}"),
         kind=kind,
         summary=f"A {KIND_NOUN[kind].lower()} of {audience} from {us_city} and {ru_city} on {topic}.",
         description=text(rng, rng.randint(3, 6), topic=topic, us_city=us_city, ru_city=ru_city),
@@ -431,40 +451,31 @@ def initiative_and_links(rng, i, shared, first_ids, used):
     roles = {(skewed(rng, shared.institutions), rng.choice(ROLES)) for _ in picks}
     people = rng.sample(shared.people, rng.choices([0, 1, 2, 3], [2, 4, 3, 1])[0])
     person_roles = {(person_id, rng.choice(PERSON_ROLES)) for person_id in people}
-    # Join records numbered in a block of their own per initiative: (index, row).
-    first_role = first_ids[InitiativeInstitution]
+    # Join records numbered in a block of their own per initiative.
+    first_role = first_ids[InitiativeInstitution] + MAX_INSTITUTION_ROLES * i
     institution_roles = [
-        (
-            MAX_INSTITUTION_ROLES * i + k,
-            (first_role + MAX_INSTITUTION_ROLES * i + k, pk, institution, role, ""),
-        )
-        for k, (institution, role) in enumerate(sorted(roles))
+        (first_role + k, pk, institution, role, "") for k, (institution, role) in enumerate(sorted(roles))
     ]
-    first_person_role = first_ids[InitiativePerson]
+    first_person_role = first_ids[InitiativePerson] + MAX_PERSON_ROLES * i
     person_roles = [
-        (MAX_PERSON_ROLES * i + k, (first_person_role + MAX_PERSON_ROLES * i + k, pk, person, role, ""))
-        for k, (person, role) in enumerate(sorted(person_roles))
+        (first_person_role + k, pk, person, role, "") for k, (person, role) in enumerate(sorted(person_roles))
     ]
     statistics = [statistic(rng, i, initiative, first_ids[Statistic], shared)] if rng.random() < 0.6 else []
-
-    def cite(subject, index, record_pk, passage):
-        return citation(subject, index, record_pk, passage, rng.choice(shared.sources))
-
-    citations = [cite("initiative", i, pk, initiative.description)]
-    citations += [
-        cite("initiative_institution", index, row[0], f"Its {ROLE_WORDS[row[3]]}.")
-        for index, row in institution_roles
+    cited = [("initiative", pk, initiative.description)]
+    cited += [("initiative_institution", row[0], f"Its {ROLE_WORDS[row[3]]}.") for row in institution_roles]
+    cited += [("initiative_person", row[0], f"A {ROLE_WORDS[row[3]]}.") for row in person_roles]
+    cited += [("statistic", s.pk, f"{s.stated_value} {s.measure}.") for s in statistics]
+    first_key = CITATIONS_PER_INITIATIVE * i
+    citations = [
+        citation(citation_key(True, first_key + k), subject, record_pk, passage, rng.choice(shared.sources))
+        for k, (subject, record_pk, passage) in enumerate(cited)
     ]
-    citations += [
-        cite("initiative_person", index, row[0], f"A {ROLE_WORDS[row[3]]}.") for index, row in person_roles
-    ]
-    citations += [cite("statistic", i, s.pk, f"{s.stated_value} {s.measure}.") for s in statistics]
     return initiative, {
         Initiative.tracks.through: [(pk, track) for track in its_tracks],
         Initiative.topics.through: [(pk, topic_id) for topic_id in its_topics],
         Initiative.countries.through: [(pk, country) for country in its_countries],
-        InitiativeInstitution: [row for _, row in institution_roles],
-        InitiativePerson: [row for _, row in person_roles],
+        InitiativeInstitution: institution_roles,
+        InitiativePerson: person_roles,
         Statistic: statistics,
         Citation: citations,
     }

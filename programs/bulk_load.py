@@ -16,6 +16,9 @@ from django.core.management.color import no_style
 from django.db import connection
 
 ROWS_PER_COPY = 50_000
+# maintenance_work_mem while indexes are rebuilt: a million initiatives' largest index sorts
+# in about this much.
+INDEX_BUILD_MEMORY = "512MB"
 
 
 def postgresql():
@@ -28,15 +31,16 @@ def quote(name):
 
 def insert_records(model, objects):
     """Insert unsaved instances of `model`, their ids included, every concrete field as it is
-    (`auto_now` and `auto_now_add` times set as `save()` would)."""
+    (`auto_now` and `auto_now_add` times set to now, as `save()` would)."""
     if not postgresql():
         model._default_manager.bulk_create(objects)
         return
     fields = model._meta.concrete_fields
-    timestamps = [f for f in fields if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)]
-    for obj in objects:
-        for field in timestamps:
-            field.pre_save(obj, add=True)
+    for field in fields:
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            now = field.pre_save(objects[0], add=True)  # one time for all, as one INSERT's
+            for obj in objects:
+                setattr(obj, field.attname, now)
     values = operator.attrgetter(*(f.attname for f in fields))
     copy(model, fields, map(values, objects))
 
@@ -104,23 +108,53 @@ def reset_sequences(models):
 
 
 @contextmanager
-def indexes_deferred(models):
-    """PostgreSQL: for a bulk load into the models' tables, drop their secondary indexes and
-    foreign keys and build them again after it, in the same transaction.
+def foreign_keys_deferred(models):
+    """PostgreSQL: drop the foreign keys of the models' tables, and add them back at the end,
+    in the same transaction.
 
-    Building an index over all rows at once is several times faster than updating it row by row
-    (the GIN indexes of search above all), and adding a foreign key checks every row in one join
-    where the constraint would otherwise check each inserted row on its own. Primary keys and
-    unique constraints stay. The tables are locked until the transaction ends; if anything
-    fails, the transaction puts every index and constraint back as it was.
+    Adding a foreign key checks every row in one join, where the constraint would otherwise
+    check each inserted or deleted row on its own (a queued trigger per row: most of the time
+    of a large delete). A row left pointing at nothing makes adding it back fail, and the
+    transaction with it. The tables are locked until the transaction ends.
     """
     if not postgresql():
         yield
         return
-    tables = [[model._meta.db_table for model in models]]
     with connection.cursor() as cursor:
         # A table with foreign-key checks pending (deferred to commit) cannot be altered.
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(
+            """
+            SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
+            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
+            ORDER BY 1, 2
+            """,
+            [tables(models)],
+        )
+        foreign_keys = cursor.fetchall()
+        for table, name, _ in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+    yield
+    with connection.cursor() as cursor:
+        for table, name, definition in foreign_keys:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+@contextmanager
+def indexes_deferred(models):
+    """PostgreSQL: drop the secondary indexes of the models' tables for a bulk load, and build
+    them again after it, in the same transaction.
+
+    Building an index over all rows at once is several times faster than updating it row by
+    row (the GIN indexes of search above all). Primary keys and unique constraints stay. The
+    tables are locked until the transaction ends; if anything fails, the transaction puts
+    every index back as it was.
+    """
+    if not postgresql():
+        yield
+        return
+    with connection.cursor() as cursor:
         cursor.execute(
             """
             SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid)
@@ -129,29 +163,21 @@ def indexes_deferred(models):
               AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
             ORDER BY 1
             """,
-            tables,
+            [tables(models)],
         )
         indexes = cursor.fetchall()
-        cursor.execute(
-            """
-            SELECT conrelid::regclass::text, quote_ident(conname), pg_get_constraintdef(oid)
-            FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[])
-            ORDER BY 1, 2
-            """,
-            tables,
-        )
-        foreign_keys = cursor.fetchall()
-        for table, name, _ in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
         for name, _ in indexes:
             cursor.execute(f"DROP INDEX {name}")
     yield
     with connection.cursor() as cursor:
+        # Sorting in memory rather than in temporary files; for this transaction only.
+        cursor.execute(f"SET LOCAL maintenance_work_mem = '{INDEX_BUILD_MEMORY}'")
         for _, definition in indexes:
             cursor.execute(definition)
-        for table, name, definition in foreign_keys:
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def tables(models):
+    return [model._meta.db_table for model in models]
 
 
 def analyze(models):

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 
 from programs import bulk_load, search_index
 from programs.checks import problems
@@ -161,6 +161,17 @@ def test_the_search_documents_of_synthetic_initiatives_are_built_and_fresh():
         institution__is_published=True, initiative__is_published=True
     ).first()
     assert role.initiative in Initiative.objects.published().search(role.institution.name)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite checks foreign keys at commit")
+def test_remove_deletes_nothing_while_a_curated_record_points_at_a_synthetic_one():
+    synthesize()
+    publisher = Institution.objects.filter(slug__startswith=PREFIX).first()
+    Source.objects.create(slug="curated", title="A report", kind="report", publisher=publisher)
+    rows = counts()
+    with pytest.raises(IntegrityError):
+        call_command("synthesize", remove=True, stdout=io.StringIO())
+    assert counts() == rows
 
 
 def schema():

@@ -68,30 +68,33 @@ def synthesize(initiatives, seed=1, progress=no_progress):
     """
     models = app_models()
     counts = {}
-    with transaction.atomic():
+    with (
+        transaction.atomic(),
+        bulk_load.foreign_keys_deferred(models),
+        bulk_load.indexes_deferred(models),
+    ):
         remove()
-        with bulk_load.indexes_deferred(models):
-            first_ids = bulk_load.first_free_ids(generate.NUMBERED)
-            progress("shared records", 0, 1)
-            shared, tables = generate.shared_records(seed, initiatives, first_ids, names_in_use())
-            write(tables, counts)
-            progress("shared records", 1, 1)
+        first_ids = bulk_load.first_free_ids(generate.NUMBERED)
+        progress("shared records", 0, 1)
+        shared, tables = generate.shared_records(seed, initiatives, first_ids, names_in_use())
+        write(tables, counts)
+        progress("shared records", 1, 1)
 
-            names = generate.Names(Initiative.objects.values_list("name", flat=True))
-            for start in range(0, initiatives, generate.BATCH):
-                indexes = range(start, min(start + generate.BATCH, initiatives))
-                write(generate.initiatives(seed, indexes, shared, first_ids, names), counts)
-                progress("initiatives", indexes.stop, initiatives)
+        names = generate.Names(Initiative.objects.values_list("name", flat=True))
+        for start in range(0, initiatives, generate.BATCH):
+            indexes = range(start, min(start + generate.BATCH, initiatives))
+            write(generate.initiatives(seed, indexes, shared, first_ids, names), counts)
+            progress("initiatives", indexes.stop, initiatives)
 
-            bulk_load.reset_sequences([m for m in generate.NUMBERED if counts.get(m._meta.label)])
-            # The search documents read the join tables just filled: plan on their new size.
-            bulk_load.analyze(models)
-            ids = range(first_ids[Initiative], first_ids[Initiative] + initiatives)
-            for start in range(0, initiatives, REINDEX_BATCH):
-                search_index.reindex(ids[start : start + REINDEX_BATCH])
-                progress("search documents", min(start + REINDEX_BATCH, initiatives), initiatives)
-            progress("indexes and foreign keys", 0, 1)
-        progress("indexes and foreign keys", 1, 1)
+        bulk_load.reset_sequences([m for m in generate.NUMBERED if counts.get(m._meta.label)])
+        # The search documents read the join tables just filled: plan on their new size.
+        bulk_load.analyze(models)
+        ids = range(first_ids[Initiative], first_ids[Initiative] + initiatives)
+        for start in range(0, initiatives, REINDEX_BATCH):
+            search_index.reindex(ids[start : start + REINDEX_BATCH])
+            progress("search documents", min(start + REINDEX_BATCH, initiatives), initiatives)
+        progress("indexes and foreign keys", 0, 1)
+    progress("indexes and foreign keys", 1, 1)
     caching.new_generation()  # bulk writes send no signal
     progress("vacuum and analyze", 0, 1)
     bulk_load.vacuum_analyze(all_tables())
@@ -154,7 +157,9 @@ def remove():
 
 
 def remove_and_tidy():
-    deleted = remove()
+    """`remove()` with the foreign keys checked once at the end rather than row by row."""
+    with transaction.atomic(), bulk_load.foreign_keys_deferred(app_models()):
+        deleted = remove()
     caching.new_generation()
     bulk_load.vacuum_analyze(all_tables())
     return deleted

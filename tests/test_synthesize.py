@@ -7,9 +7,9 @@ import json
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import connection
+from django.db import IntegrityError, connection
 
-from programs import search_index
+from programs import bulk_load, search_index
 from programs.checks import problems
 from programs.models import (
     Affiliation,
@@ -25,7 +25,7 @@ from programs.models import (
     Topic,
     Track,
 )
-from programs.synthetic import PREFIX
+from programs.synthetic import PREFIX, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -163,6 +163,17 @@ def test_the_search_documents_of_synthetic_initiatives_are_built_and_fresh():
     assert role.initiative in Initiative.objects.published().search(role.institution.name)
 
 
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite checks foreign keys at commit")
+def test_remove_deletes_nothing_while_a_curated_record_points_at_a_synthetic_one():
+    synthesize()
+    publisher = Institution.objects.filter(slug__startswith=PREFIX).first()
+    Source.objects.create(slug="curated", title="A report", kind="report", publisher=publisher)
+    rows = counts()
+    with pytest.raises(IntegrityError):
+        call_command("synthesize", remove=True, stdout=io.StringIO())
+    assert counts() == rows
+
+
 def schema():
     with connection.cursor() as cursor:
         cursor.execute("SELECT indexdef FROM pg_indexes WHERE tablename LIKE 'programs%%'")
@@ -172,6 +183,95 @@ def schema():
             "WHERE conrelid::regclass::text LIKE 'programs%%'"
         )
         return indexes, sorted(cursor.fetchall())
+
+
+def test_its_records_are_made_without_the_database(django_assert_num_queries):
+    first_ids = dict.fromkeys(generate.NUMBERED, 1)
+    taken = {model: set() for model in (Country, Topic, Track, Institution)}
+    with django_assert_num_queries(0):
+        shared, tables = generate.shared_records(7, N, first_ids, taken)
+        batch = generate.initiatives(7, range(N), shared, first_ids, generate.Names())
+        again = generate.initiatives(7, range(N), shared, first_ids, generate.Names())
+
+    def values(records):
+        return [[getattr(r, f.attname) for f in r._meta.concrete_fields] for r in records]
+
+    assert values(batch[Initiative]) == values(again[Initiative])
+    assert batch[Citation] == again[Citation]
+    for record in [
+        *tables[Institution],
+        *tables[Person],
+        *tables[Source],
+        *batch[Initiative],
+        *batch[Statistic],
+    ]:
+        assert record._state.adding  # unsaved
+        links = [f.name for f in record._meta.concrete_fields if f.is_relation]  # checked in the database
+        record.full_clean(exclude=links, validate_unique=False, validate_constraints=False)
+    # Every row points at records made here, by the ids given here.
+    institutions = {o.pk for o in tables[Institution]}
+    assert {row[2] for row in batch[InitiativeInstitution]} <= institutions
+    assert {s.initiative_id for s in batch[Statistic]} <= {i.pk for i in batch[Initiative]}
+
+
+def test_a_name_in_use_gets_the_next_free_number():
+    names = generate.Names(["Moscow Forum", "Moscow Forum 3"])
+    made = [names.unique("Moscow Forum") for _ in range(4)]
+    assert made == ["Moscow Forum 2", "Moscow Forum 4", "Moscow Forum 5", "Moscow Forum 6"]
+    assert names.unique("Kazan Forum") == "Kazan Forum"
+
+
+def test_records_added_after_it_get_ids_of_their_own(curated, institution, source):
+    synthesize()
+    call_command("synthesize", remove=True, stdout=io.StringIO())
+    synthesize()
+    other = Initiative.objects.create(slug="later", name="Later", kind="forum", summary="Later.")
+    role = InitiativeInstitution.objects.create(initiative=other, institution=institution, role="host")
+    citation = Citation.objects.create(source=source, initiative=other, passage="Later.")
+    assert other.pk > Initiative.objects.filter(slug__startswith=PREFIX).order_by("pk").last().pk
+    assert role.pk > InitiativeInstitution.objects.exclude(pk=role.pk).order_by("pk").last().pk
+    assert citation.pk > Citation.objects.exclude(pk=citation.pk).order_by("pk").last().pk
+
+
+def test_a_synthetic_initiative_is_found_by_search_at_once():
+    synthesize()
+    initiative = Initiative.objects.published().order_by("pk").last()
+    russian_city = initiative.places.split("; ")[1]
+    topic = initiative.name.split(" on ")[-1]
+    assert initiative in Initiative.objects.published().search(f"{russian_city} {topic}")
+
+
+def test_it_shows_its_progress_step_by_step():
+    out = io.StringIO()
+    call_command("synthesize", initiatives=N, stdout=out)
+    lines = out.getvalue().splitlines()
+    for step in ("shared records", "initiatives", "indexes and foreign keys", "vacuum and analyze"):
+        assert any(line.startswith(f"{step}: ") for line in lines), step
+    assert lines[-1].startswith(f"Synthesized {N} initiatives")
+    quiet = io.StringIO()
+    call_command("synthesize", initiatives=N, stdout=quiet, verbosity=0)
+    assert quiet.getvalue().startswith("Synthesized")
+
+
+def test_on_a_terminal_the_progress_is_a_bar_redrawn_in_place():
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    out = Terminal()
+    call_command("synthesize", initiatives=N, stdout=out)
+    assert f"\rinitiatives                [{'#' * 30}]" in out.getvalue()
+
+
+def test_bulk_load_writes_text_as_it_is(django_assert_num_queries):
+    tricky = 'Commas, "quotes", a tab\tand\na new line; \\N and \\.'
+    topic = Topic(id=bulk_load.first_free_ids([Topic])[Topic], slug="tricky", name=tricky, description="")
+    bulk_load.insert_records(Topic, [topic])
+    bulk_load.reset_sequences([Topic])
+    stored = Topic.objects.get(slug="tricky")
+    assert (stored.pk, stored.name, stored.description) == (topic.pk, tricky, "")
+    assert stored.created_at is not None
+    assert Topic.objects.create(slug="next", name="Next").pk == topic.pk + 1
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="indexes are deferred on PostgreSQL only")

@@ -11,6 +11,7 @@ import pytest
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.db import connections
+from django.db.models import Q
 from django.test import Client
 
 from tests.hostile import read_form, row_counts, snapshot
@@ -52,7 +53,7 @@ def edited_inline(model_admin):
 
 
 def record_with_inline_rows(model, model_admin):
-    """A record of `model` whose page shows rows in the inline the test edits."""
+    """A record of `model` whose page shows rows in the inline the test edits, with text to edit."""
     inline = edited_inline(model_admin)
     fk = next(
         field
@@ -61,7 +62,10 @@ def record_with_inline_rows(model, model_admin):
         and field.related_model is model
         and (not inline.fk_name or field.name == inline.fk_name)
     )
-    owners = inline.model._default_manager.values_list(fk.attname, flat=True)
+    with_text = Q()
+    for name in set(inline.fields) & set(EDITABLE_TEXT):
+        with_text |= ~Q(**{name: ""})
+    owners = inline.model._default_manager.filter(with_text).values_list(fk.attname, flat=True)
     return model._default_manager.filter(pk__in=owners).order_by("pk").first()
 
 

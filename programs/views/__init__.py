@@ -1,8 +1,9 @@
 """The public pages. Every read starts from `.published()` (or `.visible_to(user)` on a detail
 page, so that staff can preview drafts) and runs a fixed number of queries."""
 
+from .downloads import initiative_csv, record_csv
 from .home import home
-from .initiatives import InitiativeDetailView, InitiativeListView, initiative_csv
+from .initiatives import InitiativeDetailView, InitiativeListView
 from .records import (
     CountryDetailView,
     CountryListView,
@@ -44,5 +45,6 @@ __all__ = [
     "TrackListView",
     "home",
     "initiative_csv",
+    "record_csv",
     "search",
 ]

@@ -1,15 +1,10 @@
-"""Initiatives: the searchable, faceted list, its CSV export and the detail page."""
-
-import csv
+"""Initiatives: the searchable, faceted list and the detail page (the CSV: views.downloads)."""
 
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
-from django.urls import reverse
 from django.views.generic import ListView
 
 from .. import caching
 from ..browse import SORTS, Browse, CappedPaginator
-from ..export import Echo, initiative_rows
 from ..models import Initiative, Statistic, Track
 from ..search import uses_full_text, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView
@@ -64,43 +59,6 @@ class InitiativeListView(ListView):
             sorts=SORTS,
             **kwargs,
         )
-
-
-# An export up to this size is kept until the data change; a larger one is made each time.
-CSV_KEPT_CHARACTERS = 2_000_000
-
-
-def kept_if_small(lines, keep):
-    """Yield `lines`; once they are all out, `keep` their text unless it is too large."""
-    kept, size = [], 0
-    for line in lines:
-        if size <= CSV_KEPT_CHARACTERS:
-            kept.append(line)
-            size += len(line)
-        yield line
-    if size <= CSV_KEPT_CHARACTERS:
-        keep("".join(kept))
-
-
-def initiative_csv(request):
-    """Every initiative of the list's current result set (all pages, same order), as CSV."""
-    browse = Browse.from_params(request.GET)
-    initiatives = browse.results
-    page = request.build_absolute_uri(reverse("programs:initiative", args=["__slug__"]))
-    before, _, after = page.partition("__slug__")
-    parts = (browse.key, browse.sort, page)
-    kept = caching.get("csv", parts)
-    if kept is not None:
-        lines = [kept]
-    else:
-        writer = csv.writer(Echo())
-        rows = initiative_rows(initiatives, lambda slug: f"{before}{slug}{after}")
-        lines = kept_if_small(
-            (writer.writerow(row) for row in rows), lambda text: caching.put("csv", parts, text)
-        )
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
-    return response
 
 
 class InitiativeDetailView(RecordDetailView):

@@ -38,7 +38,8 @@ class InitiativeListView(ListView):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         # Which initiatives a page shows is kept until the data change: ranking every match of
         # a common word costs far more than loading twenty rows by id.
-        parts = (self.browse.key, self.browse.sort, page.number)
+        # The page's size is part of the key: the JSON twin may ask for other sizes.
+        parts = (self.browse.key, self.browse.sort, paginator.per_page, paginator.orphans, page.number)
         ids = caching.get("page", parts)
         if ids is None:
             page.object_list = list(page.object_list)

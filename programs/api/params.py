@@ -5,6 +5,8 @@ a parameter learns of it instead of getting other results. Their description in 
 document is derived from the same declarations (FACETS, SORTS, the choices of each field).
 """
 
+import re
+
 from django.http import Http404
 
 from ..browse import FACETS, MAX_VALUES, SORTS, ChoiceFacet, DecadeFacet, RelationFacet
@@ -34,7 +36,8 @@ def page_size(params, default):
     raw = params.get("page_size")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= MAX_PAGE_SIZE:
+    # ASCII digits, few: str.isdigit() takes "²", and int() refuses a number of 4,300 digits.
+    if not re.fullmatch(r"[0-9]{1,4}", raw) or not 1 <= int(raw) <= MAX_PAGE_SIZE:
         raise BadParameters([("page_size", f"page_size is a whole number from 1 to {MAX_PAGE_SIZE}.")])
     return int(raw)
 
@@ -137,7 +140,7 @@ def _facet(facet):
 SORT = _query(
     "sort",
     "The order: "
-    + ", ".join(f"{key} ({label.lower()})" for key, label in SORTS.items())
+    + ", ".join(key if label.lower() == key else f"{key} ({label.lower()})" for key, label in SORTS.items())
     + ". Default: relevance with a search, else name.",
     {"type": "string", "enum": list(SORTS)},
 )

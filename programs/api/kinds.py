@@ -406,3 +406,6 @@ KINDS = [
     ),
     Kind(Event, EventListView, EventDetailView, row=("date", "initiative")),
 ]
+
+# The kind whose list has facets and a sort (programs.browse).
+INITIATIVES = next(kind for kind in KINDS if kind.model is Initiative)

@@ -7,6 +7,7 @@ views run with `previews_drafts=False`: no draft appears, whoever asks.
 """
 
 from functools import wraps
+from typing import Literal
 
 from django.http import Http404, JsonResponse
 from django.urls import path, re_path, reverse
@@ -15,6 +16,7 @@ from ninja.errors import ValidationError
 from pydantic import create_model
 
 from .. import caching
+from ..browse import SORTS
 from ..caching import cached_page
 from ..search import clean
 from ..twins import api_twin, page_twin
@@ -23,7 +25,7 @@ from ..views.home import figures
 from ..views.site_search import found
 from . import params
 from .fields import ref
-from .kinds import KINDS
+from .kinds import INITIATIVES, KINDS
 from .schemas import Error, Facet, Home, Page, Search
 
 DESCRIPTION = """The Track II Atlas as JSON: every public page has a twin here, at `/api/` followed by
@@ -121,7 +123,7 @@ def run_list_view(request, kind):
 
 
 def initiative_list(request):
-    kind = KINDS[0]
+    kind = INITIATIVES
     params.check_names(request.GET, [*params.names(params.INITIATIVE_PARAMETERS), "page_size"])
     view = run_list_view(request, kind)
     queryset = view.get_queryset()  # Browse.from_params(request.GET), as the page
@@ -274,8 +276,9 @@ def _register(kind):
     meta = kind.model._meta
     tag = str(meta.verbose_name_plural).capitalize()
     list_schema_fields = {"results": (list[kind.row_schema], ...)}
-    if kind.model is KINDS[0].model:
-        list_schema_fields.update(query=(str, ...), sort=(str, ...), facets=(list[Facet], ...))
+    if kind is INITIATIVES:
+        sort = Literal[tuple(SORTS)]
+        list_schema_fields.update(query=(str, ...), sort=(sort, ...), facets=(list[Facet], ...))
         parameters = params.INITIATIVE_PARAMETERS
         operation = initiative_list
     else:

@@ -1,13 +1,24 @@
-"""Initiatives as CSV rows: the whole result set of a list, streamed in chunks.
+"""Every list as CSV rows: the whole result set of a list, streamed in chunks.
 
-Rows are read as plain values, CHUNK at a time, with the published names linked to each chunk in
-one query per relation: 6 queries per CHUNK initiatives, and no model instances to build.
+Each row starts with the record's id, its name and the address of its page, and ends with its
+sources: the titles of the published sources whose passages support it (for an initiative, also
+the tracks, topics, countries, institutions and people its row names).
+
+Initiatives are read as plain values, CHUNK at a time, with the published names linked to each
+chunk in one query per relation: 7 queries per CHUNK initiatives, and no model instances to build.
+The other kinds are smaller: records with their foreign keys, and a query per chunk for each
+many-to-many column and for the sources.
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from itertools import islice
 
 from .models import (
+    SUBJECT_OF_MODEL,
+    Citation,
+    Country,
+    Event,
     Frequency,
     InitiativeCountry,
     InitiativeInstitution,
@@ -16,11 +27,20 @@ from .models import (
     InitiativeStatus,
     InitiativeTopic,
     InitiativeTrack,
+    Institution,
+    Person,
+    Source,
+    Statistic,
+    Topic,
+    Track,
 )
 
 CHUNK = 2000
+# Excel reads a CSV file as UTF-8 only when it starts with a byte order mark.
+BOM = "\ufeff"
 
 COLUMNS = [
+    "id",
     "name",
     "url",
     "kind",
@@ -35,6 +55,7 @@ COLUMNS = [
     "institutions",
     "people",
     "summary",
+    "sources",
 ]
 FIELDS = ["pk", "slug", "name", "kind", "start", "end", "status", "frequency", "places", "summary"]
 LABELS = {
@@ -55,6 +76,33 @@ def spreadsheet_safe(value):
     """Text a spreadsheet will not run as a formula."""
     value = str(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def _sources(ids, subject, links=()):
+    """{record id: "title; title"} of the published sources of the records `ids` of CITABLE's kind
+    `subject`, and of their published `links` [(link subject, its other end)]: one query."""
+    quoted = Citation.objects.published().order_by()
+    queries = [quoted.filter(**{f"{subject}__in": ids}).values_list(f"{subject}_id", "source__title")]
+    for link, other in links:
+        rows = quoted.filter(**{f"{link}__{subject}__in": ids, f"{link}__{other}__is_published": True})
+        queries.append(rows.values_list(f"{link}__{subject}_id", "source__title"))
+    titles = defaultdict(set)
+    for record, title in queries[0].union(*queries[1:]):  # a UNION also drops repeats
+        titles[record].add(title)
+    return {record: "; ".join(sorted(found)) for record, found in titles.items()}
+
+
+# An initiative's row names these links; their passages are among its sources.
+INITIATIVE_LINKS = [
+    (SUBJECT_OF_MODEL[model], model.ENDS[1])
+    for model in (
+        InitiativeTrack,
+        InitiativeTopic,
+        InitiativeCountry,
+        InitiativeInstitution,
+        InitiativePerson,
+    )
+]
 
 
 def _linked(ids, through, other, order):
@@ -102,8 +150,10 @@ def initiative_rows(initiatives, url_of):
         countries = _linked(ids, InitiativeCountry, "country", ["country__name"])
         institutions = _roles(ids, InitiativeInstitution, "institution")
         people = _roles(ids, InitiativePerson, "person")
+        sources = _sources(ids, "initiative", INITIATIVE_LINKS)
         for pk, slug, name, kind, start, end, status, frequency, places, summary in chunk:
             values = [
+                pk,
                 name,
                 url_of(slug),
                 LABELS["kind"].get(kind, kind),
@@ -118,5 +168,185 @@ def initiative_rows(initiatives, url_of):
                 institutions.get(pk, ""),
                 people.get(pk, ""),
                 summary,
+                sources.get(pk, ""),
+            ]
+            yield [spreadsheet_safe(value) for value in values]
+
+
+# ---------------------------------------------------------------------------------------------
+# The other kinds of record
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of a kind's CSV: its header and the field it shows, shown in a given way."""
+
+    header: str
+    field: str = ""
+    show: str = "text"  # text, lines, choice, record (a foreign key), records (many-to-many)
+
+    def value(self, record, linked_names):
+        value = getattr(record, self.field or self.header, "")
+        if self.show == "choice":
+            return getattr(record, f"get_{self.field or self.header}_display")()
+        if self.show == "lines":  # one value a line in the database, "; " between them here
+            return "; ".join(line.strip() for line in value.splitlines() if line.strip())
+        if self.show == "record":  # a linked record's name, when it is public
+            return str(value) if value is not None and value.is_published else ""
+        if self.show == "records":
+            return linked_names[self.field or self.header].get(record.pk, "")
+        return "" if value is None else value
+
+
+@dataclass(frozen=True)
+class Export:
+    """What a kind's CSV holds: the records' own columns, between the id, name and page address
+    at the start and the sources at the end."""
+
+    name: str  # the column that names the record
+    columns: list
+    related: tuple = ()  # foreign keys the columns read
+
+    @property
+    def header(self):
+        return ["id", self.name, "url", *(column.header for column in self.columns), "sources"]
+
+
+def text(header, field=""):
+    return Column(header, field)
+
+
+def choice(header):
+    return Column(header, show="choice")
+
+
+def lines(header):
+    return Column(header, show="lines")
+
+
+def linked(header):
+    return Column(header, show="record")
+
+
+def many(header):
+    return Column(header, show="records")
+
+
+# The published initiatives linked to the record: the count its list shows.
+INITIATIVES = Column("initiatives", "initiative_count")
+
+EXPORTS = {
+    Institution: Export(
+        "name",
+        [
+            text("acronym"),
+            lines("other_names"),
+            choice("kind"),
+            linked("country"),
+            text("city"),
+            linked("parent"),
+            text("description"),
+            INITIATIVES,
+        ],
+        related=("country", "parent"),
+    ),
+    Person: Export("name", [lines("other_names"), text("description")]),
+    Track: Export(
+        "name",
+        [
+            text("definition"),
+            text("origin"),
+            text("origin_date"),
+            many("coined_by"),
+            linked("coined_in"),
+            INITIATIVES,
+        ],
+        related=("coined_in",),
+    ),
+    Statistic: Export(
+        "measure",
+        [
+            text("stated_value"),
+            text("value"),
+            choice("unit"),
+            choice("precision"),
+            choice("period"),
+            text("period_start"),
+            text("period_end"),
+            linked("reported_by"),
+            linked("reported_in"),
+            linked("initiative"),
+            linked("from_country"),
+            linked("to_country"),
+        ],
+        related=("reported_by", "reported_in", "initiative", "from_country", "to_country"),
+    ),
+    Source: Export(
+        "title",
+        [
+            choice("kind"),
+            linked("publisher"),
+            many("authors"),
+            text("date"),
+            # "url" is the address of the record's page in every CSV; this is the source's own.
+            text("document_url", "url"),
+            text("description"),
+        ],
+        related=("publisher",),
+    ),
+    Topic: Export("name", [text("description"), INITIATIVES]),
+    Country: Export("name", [lines("other_names"), INITIATIVES]),
+    Event: Export(
+        "name",
+        [
+            linked("initiative"),
+            text("date"),
+            text("places"),
+            text("description"),
+            many("institutions"),
+            many("people"),
+        ],
+        related=("initiative",),
+    ),
+}
+
+
+def _many(model, field, ids):
+    """{record id: "name; name"} of the published records of a many-to-many field."""
+    relation = model._meta.get_field(field)
+    through = relation.remote_field.through
+    mine, theirs = relation.m2m_field_name(), relation.m2m_reverse_field_name()
+    rows = (
+        through.objects.filter(**{f"{mine}__in": ids, f"{theirs}__is_published": True})
+        .order_by(f"{theirs}__name")
+        .values_list(f"{mine}_id", f"{theirs}__name")
+    )
+    names = defaultdict(list)
+    for record, name in rows:
+        names[record].append(name)
+    return {record: "; ".join(found) for record, found in names.items()}
+
+
+def record_rows(records, url_of):
+    """The header, then one row per record of `records` (a list's queryset), in its order.
+
+    `url_of(slug)` gives the address of a record's page.
+    """
+    export = EXPORTS[records.model]
+    yield export.header
+    subject = SUBJECT_OF_MODEL[records.model]
+    many_fields = [column.field or column.header for column in export.columns if column.show == "records"]
+    rows = records.select_related(*export.related).iterator(chunk_size=CHUNK)
+    for chunk in batched(rows, CHUNK):
+        ids = [record.pk for record in chunk]
+        linked_names = {name: _many(records.model, name, ids) for name in many_fields}
+        sources = _sources(ids, subject)
+        for record in chunk:
+            values = [
+                record.pk,
+                getattr(record, export.name),
+                url_of(record.slug),
+                *(column.value(record, linked_names) for column in export.columns),
+                sources.get(record.pk, ""),
             ]
             yield [spreadsheet_safe(value) for value in values]

@@ -54,10 +54,12 @@ class Footnotes:
         return cls(Citation.objects.supporting(*shown.values()), shown)
 
     def __init__(self, citations, shown):
+        # Each citation as it is, for the JSON twin, which lists them per fact (programs.api).
+        self.citations = list(citations)
         self.passages = []
         by_text = {}
         self._supporting = {}
-        for citation in citations:
+        for citation in self.citations:
             key = (citation.source_id, normalized(citation.passage))
             passage = by_text.get(key)
             if passage is None:

@@ -2,7 +2,8 @@
 input (query parameters; the record's address in the path) through Django's test client.
 No answer may be a server error, echo the input's markup unescaped or redirect off-site.
 
-The URLs are read from the URLconf (the `programs` namespace), and each page's query parameters
+The URLs are read from the URLconf (the `programs` namespace, and `api`: the pages' JSON twins),
+and each page's query parameters
 are found by watching which keys the page reads from request.GET, so new pages and new
 parameters are fuzzed without editing this file. The records behind the pages carry the probe
 markup in their names and texts too, so stored text is checked for escaping as well.
@@ -23,6 +24,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from programs.models import Event, Initiative, Institution, Person, Source, Statistic, Topic
+from programs.twins import api_twin
 from tests.hostile import (
     FUZZ,
     PROBE,
@@ -34,7 +36,7 @@ from tests.hostile import (
     query_string,
 )
 
-NAMESPACE = "programs"
+NAMESPACES = ("programs", "api")
 # Keys no page reads (or not yet): sent along, they must be ignored.
 UNKNOWN_KEYS = ["order", "format", "type", "next", "callback", "debug", "page[]", "q[]", "__proto__"]
 # A page that reads no parameter is only checked for ignoring unknown ones, with fewer examples.
@@ -42,14 +44,14 @@ IGNORED_EXAMPLES = max(FUZZ.max_examples // 10, 10)
 
 
 def public_patterns(patterns=None, namespace=None):
-    """Every URL pattern of the public site: (name, pattern)."""
+    """Every named URL pattern of the public site and its API: ("namespace:name", pattern)."""
     if patterns is None:
         patterns = get_resolver().url_patterns
     for entry in patterns:
         if isinstance(entry, URLResolver):
             yield from public_patterns(entry.url_patterns, entry.namespace or namespace)
-        elif isinstance(entry, URLPattern) and namespace == NAMESPACE and entry.name:
-            yield entry.name, entry
+        elif isinstance(entry, URLPattern) and namespace in NAMESPACES and entry.name:
+            yield f"{namespace}:{entry.name}", entry
 
 
 PATTERNS = dict(public_patterns())
@@ -104,7 +106,7 @@ def hostile_records(initiative, institution, source, country, track):
         initiative=hostile,
         is_published=True,
     )
-    Event.objects.create(
+    event = Event.objects.create(
         slug="hostile-event",
         name=f"Session {PROBE}",
         initiative=hostile,
@@ -112,10 +114,13 @@ def hostile_records(initiative, institution, source, country, track):
         places=PROBE,
         is_published=True,
     )
+    event.institutions.add(hostile_institution)
+    event.people.add(person)
 
 
 def example_paths():
-    """For each URL name, the address of one published record it shows, with its arguments."""
+    """For each URL name, the address of one published record it shows (its page, its JSON),
+    with its arguments."""
     examples = {}
     for model in apps.get_app_config("programs").get_models():
         if not hasattr(model, "get_absolute_url") or not hasattr(model.objects, "published"):
@@ -126,8 +131,9 @@ def example_paths():
             except NoReverseMatch:  # a page not built yet
                 continue
             match = resolve(url)
-            if match.namespace == NAMESPACE:
-                examples.setdefault(match.url_name, (url, match.kwargs))
+            if match.namespace == "programs":
+                examples.setdefault(match.view_name, (url, match.kwargs))
+                examples.setdefault(f"api:{match.url_name}", (api_twin(url), match.kwargs))
     # A record's versions and citation files (programs.views.citing), and a release's files,
     # of which a test database has none: its address is fuzzed all the same.
     initiative = Initiative.objects.published().first()
@@ -138,9 +144,9 @@ def example_paths():
         ("record_cite", [Initiative, initiative.slug, "ris"]),
         ("release_file", ["2016-11-05", "datapackage.json"]),
     ]:
-        url = reverse(f"{NAMESPACE}:{name}", args=args)
+        url = reverse(f"programs:{name}", args=args)
         kwargs = {k: v for k, v in resolve(url).kwargs.items() if k not in ("model", "extension")}
-        examples.setdefault(name, (url, kwargs))
+        examples.setdefault(f"programs:{name}", (url, kwargs))
     return examples
 
 
@@ -149,15 +155,9 @@ def example_path(name):
     found = example_paths().get(name)
     if found:
         return found
-    pattern = PATTERNS[name].pattern
-    converters = getattr(pattern, "converters", {})
+    converters = getattr(PATTERNS[name].pattern, "converters", {})
     kwargs = {key: "1" if isinstance(conv, IntConverter) else "x" for key, conv in converters.items()}
-    route = "/" + str(pattern)
-    for key in kwargs:
-        route = route.replace(f"<{key}>", kwargs[key])
-        for kind in ("int", "slug", "str", "path", "uuid"):
-            route = route.replace(f"<{kind}:{key}>", kwargs[key])
-    return route, kwargs
+    return reverse(name, kwargs=kwargs), kwargs
 
 
 class KeyRecorder:
@@ -195,6 +195,12 @@ def parameters_read_by(path, monkeypatch):
     return sorted(recorder.keys - {"csrfmiddlewaretoken"})
 
 
+def check(response, name, label):
+    check_answer(response, label)
+    if name.startswith("api:") and name != "api:docs":  # the API answers JSON, errors included
+        assert response["Content-Type"].startswith("application/json"), f"{label}: {response['Content-Type']}"
+
+
 def get(client, path):
     # Each request in a savepoint of its own: a failed query must not poison the next example.
     with transaction.atomic():
@@ -221,7 +227,7 @@ def test_query_parameters(name, hostile_records, monkeypatch):
     def fuzz(known, unknown, raw_tail):
         pairs = [(key, value) for key, values in known.items() for value in values] + unknown
         url = f"{path}?{query_string(pairs, raw_tail)}"
-        check_answer(get(client, url), url[:200])
+        check(get(client, url), name, url[:200])
 
     fuzz()
 
@@ -249,7 +255,7 @@ def test_record_addresses(name, hostile_records):
         for key, value in values.items():
             segments[segments.index(str(kwargs[key]))] = value
         url = "/".join(segments)
-        check_answer(get(client, url), url[:200])
+        check(get(client, url), name, url[:200])
 
     fuzz()
 
@@ -257,8 +263,8 @@ def test_record_addresses(name, hostile_records):
 @pytest.mark.django_db
 def test_the_fuzz_covers_the_public_site(hostile_records):
     """The home page at least; and every page that shows a record has a record to show."""
-    assert "home" in PATTERNS
+    assert "programs:home" in PATTERNS and "api:home" in PATTERNS
     examples = example_paths()
     for name, entry in PATTERNS.items():
         if getattr(entry.pattern, "converters", None):
-            assert name in examples, f"no published record is shown at programs:{name}"
+            assert name in examples, f"no published record is shown at {name}"

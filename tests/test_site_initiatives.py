@@ -39,7 +39,7 @@ def csv_rows(client, params=""):
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
 
 
 def test_the_list_shows_every_published_initiative(client, atlas):
@@ -184,6 +184,7 @@ def test_the_csv_follows_the_query_facets_and_sort(client, atlas):
 
 def test_the_csv_columns(client, atlas):
     row = next(row for row in csv_rows(client, "?q=Kettering") if row["name"] == "Dartmouth Conference")
+    assert row["id"] == str(Initiative.objects.get(slug="dartmouth-conference").pk)
     assert row["url"] == "http://testserver" + reverse("programs:initiative", args=["dartmouth-conference"])
     assert row["kind"] == "Conference series"
     assert row["tracks"] == "Track II"
@@ -192,6 +193,7 @@ def test_the_csv_columns(client, atlas):
     assert row["countries"] == "Russia; United States"
     assert row["topics"] == "Climate change; Nuclear disarmament"
     assert row["institutions"] == "Kettering Foundation (organizer)"
+    assert row["sources"] == "The diplomacy that is working"
 
 
 def test_the_csv_leaves_drafts_out(client, atlas):

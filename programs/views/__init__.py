@@ -3,8 +3,9 @@ page, so that staff can preview drafts) and runs a fixed number of queries."""
 
 from .about import about, data, release_file
 from .citing import RecordVersionView, cite_file
+from .downloads import initiative_csv, record_csv
 from .home import home
-from .initiatives import InitiativeDetailView, InitiativeListView, initiative_csv
+from .initiatives import InitiativeDetailView, InitiativeListView
 from .records import (
     CountryDetailView,
     CountryListView,
@@ -51,5 +52,6 @@ __all__ = [
     "home",
     "initiative_csv",
     "release_file",
+    "record_csv",
     "search",
 ]

@@ -68,10 +68,17 @@ def list_url(name, **params):
 
 class RecordDetailView(DetailView):
     """A record by slug: published for readers, drafts too for those who may change them (with a
-    notice). `shown(context)` names what the page shows, whose passages make its footnotes."""
+    notice). `shown(context)` names what the page shows, whose passages make its footnotes.
+
+    The JSON twin (programs.api) runs this same view with `previews_drafts=False`: a draft
+    never appears there, whoever asks."""
+
+    previews_drafts = True
 
     def get_queryset(self):
-        return self.model.objects.visible_to(self.request.user)
+        if self.previews_drafts:
+            return self.model.objects.visible_to(self.request.user)
+        return self.model.objects.published()
 
     def get(self, request, *args, **kwargs):
         try:
@@ -126,6 +133,8 @@ class RecordListView(ListView):
             kind=meta.verbose_name,
             kinds=meta.verbose_name_plural,
             row_template=f"programs/rows/{meta.model_name}.html",
+            csv_url=reverse(f"programs:{meta.model_name}_csv"),
+            json_url=reverse(f"api:{meta.model_name}_list"),
             **kwargs,
         )
         context["query"] = near_matches(self.query, context["object_list"])

@@ -1,15 +1,10 @@
-"""Initiatives: the searchable, faceted list, its CSV export and the detail page."""
-
-import csv
+"""Initiatives: the searchable, faceted list and the detail page (the CSV: views.downloads)."""
 
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
-from django.urls import reverse
 from django.views.generic import ListView
 
 from .. import caching
 from ..browse import SORTS, Browse, CappedPaginator
-from ..export import Echo, initiative_rows
 from ..models import Initiative, Statistic, Track
 from ..search import near_matches, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView
@@ -41,7 +36,8 @@ class InitiativeListView(ListView):
         paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
         # Which initiatives a page shows is kept until the data change: ranking every match of
         # a common word costs far more than loading twenty rows by id.
-        parts = (self.browse.key, self.browse.sort, page.number)
+        # The page's size is part of the key: the JSON twin may ask for other sizes.
+        parts = (self.browse.key, self.browse.sort, paginator.per_page, paginator.orphans, page.number)
         ids = caching.get("page", parts)
         if ids is None:
             page.object_list = list(page.object_list)
@@ -59,43 +55,6 @@ class InitiativeListView(ListView):
         )
         context["query"] = near_matches(browse.query, context["object_list"])
         return context
-
-
-# An export up to this size is kept until the data change; a larger one is made each time.
-CSV_KEPT_CHARACTERS = 2_000_000
-
-
-def kept_if_small(lines, keep):
-    """Yield `lines`; once they are all out, `keep` their text unless it is too large."""
-    kept, size = [], 0
-    for line in lines:
-        if size <= CSV_KEPT_CHARACTERS:
-            kept.append(line)
-            size += len(line)
-        yield line
-    if size <= CSV_KEPT_CHARACTERS:
-        keep("".join(kept))
-
-
-def initiative_csv(request):
-    """Every initiative of the list's current result set (all pages, same order), as CSV."""
-    browse = Browse.from_params(request.GET)
-    initiatives = browse.results
-    page = request.build_absolute_uri(reverse("programs:initiative", args=["__slug__"]))
-    before, _, after = page.partition("__slug__")
-    parts = (browse.key, browse.sort, page)
-    kept = caching.get("csv", parts)
-    if kept is not None:
-        lines = [kept]
-    else:
-        writer = csv.writer(Echo())
-        rows = initiative_rows(initiatives, lambda slug: f"{before}{slug}{after}")
-        lines = kept_if_small(
-            (writer.writerow(row) for row in rows), lambda text: caching.put("csv", parts, text)
-        )
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="initiatives.csv"'
-    return response
 
 
 class InitiativeDetailView(RecordDetailView):

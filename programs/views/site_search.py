@@ -35,10 +35,15 @@ def matches(model, query):
     return found
 
 
+def found(query):
+    """The groups of results of `query`, for the page and its JSON twin. Searching every kind of
+    record is costly in a large knowledge base: kept until the data change."""
+    return caching.cached("site-search", (query.text,), lambda: found_groups(query)) if query else []
+
+
 def search(request):
     query = parse(request.GET.get("q", ""))  # read once, for every kind and every highlight
-    # Searching every kind of record is costly in a large knowledge base: kept until the data change.
-    groups = caching.cached("site-search", (query.text,), lambda: found_groups(query)) if query else []
+    groups = found(query)
     return render(
         request,
         "programs/search.html",

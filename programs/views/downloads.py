@@ -1,0 +1,102 @@
+"""Every list as CSV: the whole current result set (all pages, in the list's order), read by the
+list's own view from the same query string, so the file holds exactly what the list holds.
+
+Files are UTF-8 with a byte order mark, so that Excel reads them right, with every cell made
+formula-safe (programs.export), and named for what they hold and when they were made:
+`initiatives-track-ii-2026-12-01.csv`.
+"""
+
+import csv
+
+from django.http import StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .. import caching
+from ..browse import FACETS, Browse
+from ..export import BOM, Echo, initiative_rows, record_rows
+
+# An export up to this size is kept until the data change; a larger one is made each time.
+CSV_KEPT_CHARACTERS = 2_000_000
+# The part of a file name that says what the file holds is cut to this many characters.
+NAME_LENGTH = 80
+
+
+def kept_if_small(lines, keep):
+    """Yield `lines`; once they are all out, `keep` their text unless it is too large."""
+    kept, size = [], 0
+    for line in lines:
+        if size <= CSV_KEPT_CHARACTERS:
+            kept.append(line)
+            size += len(line)
+        yield line
+    if size <= CSV_KEPT_CHARACTERS:
+        keep("".join(kept))
+
+
+def file_name(kinds, *words):
+    """`kinds-words-YYYY-MM-DD.csv`: what the file holds (the search and the chosen facet
+    values), and the day it was made."""
+    what = "-".join(part for part in (slugify(word) for word in (kinds, *words)) if part)
+    if len(what) > NAME_LENGTH:
+        what = what[:NAME_LENGTH].rsplit("-", 1)[0]
+    return f"{what}-{timezone.localdate().isoformat()}.csv"
+
+
+def page_address(request, name):
+    """slug → the absolute address of the record's page, without a reverse() per row."""
+    page = request.build_absolute_uri(reverse(f"programs:{name}", args=["__slug__"]))
+    before, _, after = page.partition("__slug__")
+    return lambda slug: f"{before}{slug}{after}"
+
+
+def csv_response(rows, parts, filename):
+    """The CSV of `rows` (a header, then lists of cells), or the text kept for `parts`."""
+    kept = caching.get("csv", parts)
+    if kept is not None:
+        lines = [kept]
+    else:
+        lines = kept_if_small(_lines(rows), lambda text: caching.put("csv", parts, text))
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _lines(rows):
+    writer = csv.writer(Echo())
+    yield BOM
+    for row in rows:
+        yield writer.writerow(row)
+
+
+def initiative_csv(request):
+    """Every initiative of the list's current result set, as CSV."""
+    browse = Browse.from_params(request.GET)
+    url_of = page_address(request, "initiative")
+    chosen = [value for facet in FACETS for value in browse.chosen.get(facet.param, [])]
+    return csv_response(
+        initiative_rows(browse.results, url_of),
+        ("initiatives", browse.key, browse.sort, url_of("")),
+        file_name("initiatives", request.GET.get("q", ""), *chosen),
+    )
+
+
+def record_csv(list_view):
+    """The CSV view of a list page of institutions, people…: the records `list_view` lists."""
+
+    def download(request):
+        view = list_view()
+        view.setup(request)
+        records = view.get_queryset()
+        meta = records.model._meta
+        url_of = page_address(request, meta.model_name)
+        return csv_response(
+            record_rows(records, url_of),
+            (meta.model_name, view.query, url_of("")),
+            file_name(str(meta.verbose_name_plural), request.GET.get("q", "")),
+        )
+
+    download.__name__ = f"{list_view.model._meta.model_name}_csv"
+    download.__doc__ = f"Every {list_view.model._meta.verbose_name} of the list's result set, as CSV."
+    return download

@@ -73,6 +73,9 @@ MIDDLEWARE = [
     # The Content-Security-Policy on every answer of the app, whatever middleware answered it;
     # static files are not pages and go without.
     "csp.middleware.CSPMiddleware",
+    # Before anything that reads the database: the admin's requests run without the web
+    # server's statement and lock time-outs; a public query cut off by them answers 503.
+    "diplomacy.limits.LimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "programs.maintenance.MaintenanceMiddleware",  # 503 "back soon" while a restore runs, before any query
     "django.middleware.common.CommonMiddleware",
@@ -145,12 +148,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # production" in the README.
 
 HTTPS = not DEBUG
+SILENCED_SYSTEM_CHECKS = []
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
 if HTTPS and not SECURE_SSL_REDIRECT:
     # DJANGO_SECURE_SSL_REDIRECT=0 says the proxy in front redirects plain http itself: the deploy
     # check's warning that Django does not (security.W008) is then answered.
-    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 # Health probes of a load balancer come over plain http from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 
@@ -285,6 +289,19 @@ CACHES = {
     }
     if env_bool("DJANGO_CACHE", True)
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+}
+
+# ---------------------------------------------------------------------------------------------
+# Bounded work per request (diplomacy/limits.py; "Running in production" in the README)
+#
+# The web server's PostgreSQL connections (diplomacy/wsgi.py) end a statement after
+# ATLAS_STATEMENT_TIMEOUT_MS and stop waiting for a lock after ATLAS_LOCK_TIMEOUT_MS; a public
+# page whose query is cut off answers 503 ("too broad to answer quickly; narrow it", or "being
+# updated" for a lock). The admin and management commands are not bounded; SQLite has no
+# statement time-out. 0 turns a limit off.
+DATABASE_LIMITS = {
+    "statement_timeout": int(os.environ.get("ATLAS_STATEMENT_TIMEOUT_MS", "2000")),
+    "lock_timeout": int(os.environ.get("ATLAS_LOCK_TIMEOUT_MS", "1000")),
 }
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

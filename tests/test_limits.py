@@ -1,0 +1,180 @@
+"""Bounded work per request: the web server's statement and lock time-outs and the pages that
+answer a query they cut off."""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import reverse
+
+from diplomacy import limits
+
+ROOT = Path(__file__).resolve().parent.parent
+postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's time-outs")
+
+
+# ---------------------------------------------------------------------------------------------
+# Statement and lock time-outs (PostgreSQL)
+
+
+@pytest.fixture
+def bounded(transactional_db):
+    """bound(statement_timeout=…, lock_timeout=…): the test's connection as the web server's,
+    reconnected with those limits; as before afterwards."""
+
+    def bound(**given):
+        limits.bound_connections(given)
+        connection.close()  # the next query connects with the limits
+
+    yield bound
+    limits.unbind_connections()
+    connection.close()
+
+
+@pytest.fixture
+def lock():
+    """lock(table, release_after=s): an exclusive lock on `table`, held by a second connection
+    until the test ends or, when given, until PostgreSQL ends that session `release_after`
+    seconds later (its idle_in_transaction_session_timeout). A request that outlives it has
+    not been cut off: the tests fail instead of hanging on code without time-outs."""
+    holders = []
+    settings = connection.settings_dict
+
+    def take(table, release_after=10):
+        holder = psycopg2.connect(
+            dbname=settings["NAME"],
+            user=settings["USER"],
+            password=settings["PASSWORD"] or None,
+            host=settings["HOST"],
+            port=settings["PORT"] or 5432,
+        )
+        holders.append(holder)
+        with holder.cursor() as cursor:
+            cursor.execute(f"SET idle_in_transaction_session_timeout = '{release_after}s'")
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # opens a transaction
+
+    yield take
+    for holder in holders:
+        holder.close()  # rolls back, which releases the lock
+
+
+@postgresql
+def test_a_statement_cut_off_by_the_time_out_answers_the_too_broad_page(bounded, lock):
+    bounded(statement_timeout=300, lock_timeout=0)
+    lock("programs_institution")
+    started = time.monotonic()
+    response = Client().get(reverse("programs:institution_list"), {"q": "stanford or harvard or mit"})
+    assert time.monotonic() - started < 5
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert "<h1>Too broad to answer quickly</h1>" in html
+    assert "This search is too broad to answer quickly; narrow it" in html
+    assert 'value="stanford or harvard or mit"' in html  # the search box, to narrow it
+    assert "Traceback" not in html and "canceling statement" not in html
+    assert "Something went wrong" not in html  # not the 500 page
+
+
+@postgresql
+def test_a_lock_waited_for_too_long_answers_the_busy_page(bounded, lock):
+    bounded(statement_timeout=5000, lock_timeout=200)
+    lock("programs_initiative")
+    response = Client().get(reverse("programs:initiative_list"), {"q": "dialogue"})
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert "<h1>The knowledge base is being updated</h1>" in response.content.decode()
+
+
+@postgresql
+def test_the_connection_answers_the_next_request_after_a_cut_off(bounded, lock):
+    bounded(statement_timeout=300, lock_timeout=0)
+    client = Client()
+    lock("programs_institution", release_after=1)
+    assert client.get(reverse("programs:institution_list"), {"q": "stanford"}).status_code == 503
+    before = connection.connection
+    time.sleep(1.5)  # PostgreSQL has ended the lock's session
+    assert client.get(reverse("programs:institution_list"), {"q": "stanford"}).status_code == 200
+    assert connection.connection is before  # the same connection, in a clean state
+    assert not connection.in_atomic_block
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("300ms",)
+
+
+@postgresql
+def test_the_admin_waits_for_locks_where_public_pages_do_not(bounded, lock, django_user_model):
+    bounded(statement_timeout=300, lock_timeout=200)
+    client = Client()
+    client.force_login(django_user_model.objects.create_superuser("owner", password="x"))
+    lock("programs_institution", release_after=1)
+    assert client.get(reverse("programs:institution_list"), {"q": "stanford"}).status_code == 503
+    started = time.monotonic()
+    assert client.get(reverse("admin:programs_institution_changelist")).status_code == 200
+    assert time.monotonic() - started > 0.5  # it waited for the lock to go
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("0",)
+    # The next public page is bounded again.
+    assert client.get(reverse("programs:institution_list"), {"q": "stanford"}).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("300ms",)
+
+
+def shown_timeout(code):
+    """statement_timeout of a fresh process' connection after `code` (with DATABASE_URL)."""
+    db = connection.settings_dict
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
+    environment.update(
+        DJANGO_SETTINGS_MODULE="diplomacy.settings",
+        DATABASE_URL=f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        ATLAS_STATEMENT_TIMEOUT_MS="2500",
+    )
+    program = (
+        f"{code}\nfrom django.db import connection\n"
+        "with connection.cursor() as cursor:\n"
+        "    cursor.execute('SHOW statement_timeout'); print(cursor.fetchone()[0])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], cwd=ROOT, env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.split()[-1]
+
+
+@postgresql
+@pytest.mark.django_db
+def test_the_web_server_is_bounded_and_management_commands_are_not():
+    assert shown_timeout("import diplomacy.wsgi") == "2500ms"
+    assert shown_timeout("import django; django.setup()") == "0"
+
+
+def test_a_cut_off_query_on_any_database_answers_503(client, monkeypatch, db):
+    """The page itself, wherever the cut-off comes from (here a stand-in for PostgreSQL's)."""
+
+    class Canceled(Exception):
+        pgcode = limits.QUERY_CANCELED
+
+    def cut_off(*args, **kwargs):
+        raise OperationalError("canceling statement due to statement timeout") from Canceled()
+
+    monkeypatch.setattr("programs.browse.Browse.from_params", cut_off)
+    response = client.get(reverse("programs:initiative_list"), {"q": "dialogue"})
+    assert response.status_code == 503
+    assert "Too broad to answer quickly" in response.content.decode()
+
+
+def test_other_database_errors_still_answer_500(monkeypatch, db):
+    def broken(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr("programs.browse.Browse.from_params", broken)
+    client = Client(raise_request_exception=False)
+    assert client.get(reverse("programs:initiative_list")).status_code == 500

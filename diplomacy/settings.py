@@ -275,10 +275,11 @@ STORAGES = {
 # programs.caching), shared by the workers through files in DJANGO_CACHE_DIR and made stale by
 # any change to the data. Several hosts would share a Redis or memcached cache instead.
 # DJANGO_CACHE=off turns caching off (to measure without it).
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / ".cache")
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / ".cache",
+        "LOCATION": CACHE_DIR,
         "OPTIONS": {"MAX_ENTRIES": 10_000},
         # Keys of one database: two instances that share a cache never show each other's data.
         "KEY_PREFIX": hashlib.sha256(
@@ -290,6 +291,10 @@ CACHES = {
     if env_bool("DJANGO_CACHE", True)
     else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 }
+
+# The whole-table CSV, made once per generation of the data (programs.export.generation_file),
+# one copy per host.
+EXPORT_DIR = Path(os.environ.get("ATLAS_EXPORT_DIR") or CACHE_DIR / "exports")
 
 # ---------------------------------------------------------------------------------------------
 # Bounded work per request (diplomacy/limits.py; "Running in production" in the README)

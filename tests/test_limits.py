@@ -1,9 +1,13 @@
 """Bounded work per request: the web server's statement and lock time-outs and the pages that
-answer a query they cut off."""
+answer a query they cut off, and the whole-table CSV from a file made once per generation of
+the data."""
 
+import csv
+import io
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -14,8 +18,11 @@ from django.test import Client
 from django.urls import reverse
 
 from diplomacy import limits
+from programs import export
+from programs.models import Initiative
 
 ROOT = Path(__file__).resolve().parent.parent
+CSV = reverse("programs:initiative_csv")
 postgresql = pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's time-outs")
 
 
@@ -109,6 +116,16 @@ def test_the_connection_answers_the_next_request_after_a_cut_off(bounded, lock):
 
 
 @postgresql
+def test_a_csv_cut_off_answers_503_rather_than_a_broken_download(bounded, lock):
+    bounded(statement_timeout=300, lock_timeout=0)
+    lock("programs_initiative")
+    assert Client().get(CSV, {"q": "dialogue"}).status_code == 503
+    assert Client().get(CSV).status_code == 503  # the whole table's file cannot be made either
+    with connection.cursor() as cursor:  # the connection is still usable
+        cursor.execute("SELECT 1")
+
+
+@postgresql
 def test_the_admin_waits_for_locks_where_public_pages_do_not(bounded, lock, django_user_model):
     bounded(statement_timeout=300, lock_timeout=200)
     client = Client()
@@ -178,3 +195,70 @@ def test_other_database_errors_still_answer_500(monkeypatch, db):
     monkeypatch.setattr("programs.browse.Browse.from_params", broken)
     client = Client(raise_request_exception=False)
     assert client.get(reverse("programs:initiative_list")).status_code == 500
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole-table CSV from a file, once per generation
+
+
+def exported(client, params=None):
+    response = client.get(CSV, params or {})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'attachment; filename="initiatives.csv"' in response["Content-Disposition"]
+    return b"".join(response.streaming_content)
+
+
+def files(settings):
+    return sorted(path.name for path in Path(settings.EXPORT_DIR).glob("*.csv"))
+
+
+def test_the_whole_table_csv_is_made_once_per_generation_of_the_data(
+    client, atlas, settings, django_assert_num_queries
+):
+    first = exported(client)
+    [made] = files(settings)
+    with django_assert_num_queries(0):
+        assert exported(client) == first
+    names = [row["name"] for row in csv.DictReader(io.StringIO(first.decode()))]
+    assert names == sorted(Initiative.objects.published().values_list("name", flat=True))
+
+    initiative = Initiative.objects.get(slug="dartmouth-conference")
+    initiative.name = "Dartmouth Conference (renamed)"
+    initiative.save()
+    again = exported(client)
+    assert again != first
+    assert b"Dartmouth Conference (renamed)" in again
+    assert files(settings) != [made] and len(files(settings)) == 1  # the old file is gone
+
+
+def test_the_file_holds_what_the_streamed_export_would(client, atlas, settings):
+    from_file = exported(client)
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    streamed = exported(client)  # no cache, no generation: made afresh, no file
+    assert streamed == from_file
+    assert exported(client, {"sort": "start"}) != from_file
+
+
+def test_simultaneous_first_requests_make_the_file_once(db, settings):
+    writes = []
+
+    def write(file):
+        writes.append(1)
+        time.sleep(0.2)
+        file.write("name\r\n")
+
+    opened = []
+
+    def request():
+        opened.append(export.generation_file("test", ("same",), write))
+
+    threads = [threading.Thread(target=request) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(writes) == 1
+    assert {file.read() for file in opened} == {b"name\r\n"}
+    for file in opened:
+        file.close()

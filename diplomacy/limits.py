@@ -9,13 +9,18 @@ in diplomacy/settings.py and in the README.
   server's module and keep PostgreSQL's defaults.
 - `LimitsMiddleware` lifts them for the curators' admin, and answers a query cut off by them
   with the site's 503 page instead of a 500.
+- `throttle(group)` lets each client make settings.THROTTLES[group] such requests per period
+  (django-ratelimit, counted in the default cache) and answers the next ones 429.
 """
+
+from functools import wraps
 
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.signals import connection_created
 from django.shortcuts import render
 from django.urls import reverse
+from django_ratelimit.core import get_usage
 
 # SQLSTATEs of a statement PostgreSQL gave up on: statement_timeout, lock_timeout.
 QUERY_CANCELED = "57014"
@@ -127,3 +132,34 @@ class LimitsMiddleware:
         response["Retry-After"] = str(RETRY_AFTER[code])
         response["Cache-Control"] = "no-store"
         return response
+
+
+def throttle(group):
+    """Decorator: each client may make settings.THROTTLES[group] ("30/m") requests of this view
+    per period; past that it answers 429 with Retry-After. No rate, no throttle."""
+
+    def decorator(view):
+        @wraps(view)
+        def throttled(request, *args, **kwargs):
+            usage = get_usage(
+                request,
+                group=f"atlas.{group}",
+                key="ip",
+                rate=settings.THROTTLES.get(group),
+                increment=True,
+            )
+            if usage is not None and usage["should_limit"]:
+                return too_many(request, usage)
+            return view(request, *args, **kwargs)
+
+        return throttled
+
+    return decorator
+
+
+def too_many(request, usage):
+    wait = max(1, usage["time_left"])
+    response = render(request, "429.html", {"wait": wait}, status=429)
+    response["Retry-After"] = str(wait)
+    response["Cache-Control"] = "no-store"
+    return response

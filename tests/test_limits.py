@@ -1,10 +1,11 @@
 """Bounded work per request: the web server's statement and lock time-outs and the pages that
-answer a query they cut off, and the whole-table CSV from a file made once per generation of
-the data."""
+answer a query they cut off, the whole-table CSV from a file made once per generation of the
+data, and the throttle of costly requests."""
 
 import csv
 import io
 import os
+import runpy
 import subprocess
 import sys
 import threading
@@ -262,3 +263,73 @@ def test_simultaneous_first_requests_make_the_file_once(db, settings):
     assert {file.read() for file in opened} == {b"name\r\n"}
     for file in opened:
         file.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# The throttle
+
+
+@pytest.fixture
+def throttled(settings):
+    settings.RATELIMIT_ENABLE = True
+    settings.THROTTLES = {"search": "3/m", "csv": "2/m"}
+
+
+def test_searches_past_the_limit_answer_429_and_other_clients_are_spared(client, atlas, throttled):
+    one = Client(REMOTE_ADDR="192.0.2.1")
+    for word in ("seminars", "students", "space"):
+        assert one.get(reverse("programs:search"), {"q": word}).status_code == 200
+    response = one.get(reverse("programs:initiative_list"), {"q": "dialogue"})
+    assert response.status_code == 429
+    assert 1 <= int(response["Retry-After"]) <= 60
+    assert response["Cache-Control"] == "no-store"
+    html = response.content.decode()
+    assert "<h1>Too many requests</h1>" in html
+    assert f"can be made again in {response['Retry-After']} second" in html
+    # A record's page is not throttled, nor is another client.
+    assert one.get(reverse("programs:initiative", args=["dartmouth-conference"])).status_code == 200
+    assert Client(REMOTE_ADDR="192.0.2.2").get(reverse("programs:search"), {"q": "space"}).status_code == 200
+
+
+def test_pages_answered_from_the_cache_are_not_counted(client, atlas, throttled, settings):
+    settings.ATLAS_PAGE_CACHE = True
+    for _ in range(10):
+        assert client.get(reverse("programs:search"), {"q": "seminars"}).status_code == 200
+
+
+def test_csv_exports_of_a_result_set_are_throttled_and_the_whole_table_is_not(client, atlas, throttled):
+    exported(client, {"q": "seminars"})
+    exported(client, {"q": "students"})
+    exported(client, {"q": "seminars"})  # kept in the cache: not counted
+    response = client.get(CSV, {"q": "space"})
+    assert response.status_code == 429
+    assert "Retry-After" in response
+    for _ in range(5):
+        assert client.get(CSV).status_code == 200
+
+
+def test_behind_proxies_the_client_is_the_address_the_proxy_saw(client, atlas, throttled, settings):
+    settings.ATLAS_PROXY_COUNT = 1
+    for n in range(3):
+        proxied = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7")
+        assert proxied.get(reverse("programs:search"), {"q": f"word{n}"}).status_code == 200
+    assert proxied.get(reverse("programs:search"), {"q": "again"}).status_code == 429
+    other = Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.8")
+    assert other.get(reverse("programs:search"), {"q": "again"}).status_code == 200
+
+
+@pytest.mark.parametrize("redis", ["", "redis://127.0.0.1:6379/0"], ids=["file cache", "redis"])
+def test_the_throttle_s_cache_passes_the_deploy_check(redis):
+    from tests.test_security import PRODUCTION, run_manage
+
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", DJANGO_REDIS_URL=redis, **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_redis_url_makes_redis_the_shared_cache(monkeypatch):
+    monkeypatch.setenv("DJANGO_REDIS_URL", "redis://cache.internal:6379/1")
+    module = runpy.run_path(str(ROOT / "diplomacy" / "settings.py"))
+    assert module["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert module["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
+    assert module["RATELIMIT_USE_CACHE"] == "default"

@@ -8,6 +8,8 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import ListView
 
+from diplomacy.limits import throttle
+
 from .. import caching, export
 from ..browse import SORTS, Browse, CappedPaginator
 from ..export import Echo, initiative_rows
@@ -82,7 +84,8 @@ def initiative_csv(request):
     """Every initiative of the list's current result set (all pages, same order), as CSV.
 
     The whole table (no query, no facet) is served from a file made once per generation of the
-    data; a result set from the cache when it is small, else made afresh."""
+    data; a result set from the cache when it is small, else made afresh, which is throttled
+    per client."""
     browse = Browse.from_params(request.GET)
     page = request.build_absolute_uri(reverse("programs:initiative", args=["__slug__"]))
     if not browse.query and not browse.selected:
@@ -100,6 +103,7 @@ def initiative_csv(request):
     return result_set_csv(request, browse, page, parts)
 
 
+@throttle("csv")
 def result_set_csv(request, browse, page, parts):
     writer = csv.writer(Echo())
     rows = initiative_rows(browse.results, url_maker(page))

@@ -1,6 +1,6 @@
 """Bounded work per request: the web server's statement and lock time-outs and the pages that
 answer a query they cut off, the whole-table CSV from a file made once per generation of the
-data, and the throttle of costly requests."""
+data, the throttle of costly requests, and the admin's export that streams."""
 
 import csv
 import io
@@ -14,13 +14,15 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from django.contrib import admin
 from django.db import OperationalError, connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from diplomacy import limits
 from programs import export
-from programs.models import Initiative
+from programs.models import Citation, Initiative, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = reverse("programs:initiative_csv")
@@ -333,3 +335,25 @@ def test_a_redis_url_makes_redis_the_shared_cache(monkeypatch):
     assert module["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert module["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/1"
     assert module["RATELIMIT_USE_CACHE"] == "default"
+
+
+# ---------------------------------------------------------------------------------------------
+# The admin's export streams
+
+
+def test_the_admin_export_streams_its_rows_instead_of_building_them_first(curator_client, knowledge_base):
+    source = Source.objects.get(slug="a-report")
+    initiative = Initiative.objects.get(slug="a-dialogue")
+    Citation.objects.bulk_create(  # more than one chunk (2,000 rows) of the export
+        Citation(source=source, initiative=initiative, passage=f"Passage {n}.") for n in range(2500)
+    )
+    response = curator_client.post(  # "Select all" of the changelist
+        reverse("admin:programs_citation_changelist"),
+        {"action": "export_csv", "select_across": "1", admin.helpers.ACTION_CHECKBOX_NAME: [source.pk]},
+    )
+    assert response.streaming
+    with CaptureQueriesContext(connection) as read_while_sent:
+        content = b"".join(response.streaming_content)
+    # The rows are read from the database as the answer is sent, not gathered before it.
+    assert any("programs_citation" in query["sql"] for query in read_while_sent.captured_queries)
+    assert len(list(csv.DictReader(io.StringIO(content.decode())))) == Citation.objects.count()

@@ -14,3 +14,8 @@ from django.core.asgi import get_asgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomacy.settings")
 
 application = get_asgi_application()
+
+# The web server's database connections are bounded; management commands' are not.
+from diplomacy.limits import bound_connections  # noqa: E402
+
+bound_connections()

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    # The request throttle (diplomacy.limits.throttle); its checks of the cache are below.
+    "django_ratelimit",
     "programs",
 ]
 
@@ -73,6 +75,9 @@ MIDDLEWARE = [
     # The Content-Security-Policy on every answer of the app, whatever middleware answered it;
     # static files are not pages and go without.
     "csp.middleware.CSPMiddleware",
+    # Before anything that reads the database: the admin's requests run without the web
+    # server's statement and lock time-outs; a public query cut off by them answers 503.
+    "diplomacy.limits.LimitsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "programs.maintenance.MaintenanceMiddleware",  # 503 "back soon" while a restore runs, before any query
     "django.middleware.common.CommonMiddleware",
@@ -145,12 +150,13 @@ AUTH_PASSWORD_VALIDATORS = [
 # production" in the README.
 
 HTTPS = not DEBUG
+SILENCED_SYSTEM_CHECKS = []
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", HTTPS)
 if HTTPS and not SECURE_SSL_REDIRECT:
     # DJANGO_SECURE_SSL_REDIRECT=0 says the proxy in front redirects plain http itself: the deploy
     # check's warning that Django does not (security.W008) is then answered.
-    SILENCED_SYSTEM_CHECKS = ["security.W008"]
+    SILENCED_SYSTEM_CHECKS.append("security.W008")
 # Health probes of a load balancer come over plain http from inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^healthz/?$"]
 
@@ -268,24 +274,70 @@ STORAGES = {
 # Templates go through the cached loader, which Django enables when OPTIONS has no "loaders".
 #
 # The cache holds figures that are costly to compute (facet counts, the home page's figures;
-# programs.caching), shared by the workers through files in DJANGO_CACHE_DIR and made stale by
-# any change to the data. Several hosts would share a Redis or memcached cache instead.
-# DJANGO_CACHE=off turns caching off (to measure without it).
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / ".cache",
-        "OPTIONS": {"MAX_ENTRIES": 10_000},
-        # Keys of one database: two instances that share a cache never show each other's data.
-        "KEY_PREFIX": hashlib.sha256(
-            "|".join(
-                str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME")
-            ).encode()
-        ).hexdigest()[:12],
+# programs.caching) and the throttle's counts, shared by the workers through files in
+# DJANGO_CACHE_DIR, or by several hosts through the Redis server at DJANGO_REDIS_URL; its figures
+# are made stale by any change to the data. DJANGO_CACHE=off turns caching off (to measure
+# without it; the throttle then counts nothing).
+CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / ".cache")
+REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
+# Keys of one database: two instances that share a cache never show each other's data.
+_cache_prefix = hashlib.sha256(
+    "|".join(str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME")).encode()
+).hexdigest()[:12]
+if not env_bool("DJANGO_CACHE", True):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _cache_prefix,
+        }
     }
-    if env_bool("DJANGO_CACHE", True)
-    else {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_DIR,
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+            "KEY_PREFIX": _cache_prefix,
+        }
+    }
+
+# The whole-table CSV, made once per generation of the data (programs.export.generation_file),
+# one copy per host.
+EXPORT_DIR = Path(os.environ.get("ATLAS_EXPORT_DIR") or CACHE_DIR / "exports")
+
+# ---------------------------------------------------------------------------------------------
+# Bounded work per request (diplomacy/limits.py; "Running in production" in the README)
+#
+# The web server's PostgreSQL connections (diplomacy/wsgi.py) end a statement after
+# ATLAS_STATEMENT_TIMEOUT_MS and stop waiting for a lock after ATLAS_LOCK_TIMEOUT_MS; a public
+# page whose query is cut off answers 503 ("too broad to answer quickly; narrow it", or "being
+# updated" for a lock). The admin and management commands are not bounded; SQLite has no
+# statement time-out. 0 turns a limit off.
+DATABASE_LIMITS = {
+    "statement_timeout": int(os.environ.get("ATLAS_STATEMENT_TIMEOUT_MS", "2000")),
+    "lock_timeout": int(os.environ.get("ATLAS_LOCK_TIMEOUT_MS", "1000")),
 }
+# Requests that stay expensive, per client address (diplomacy.security.client_ip) and period:
+# search and list pages not answered from the cache, and CSV exports of a result set not kept in
+# it (the whole table comes from a file). "30/m" is 30 a minute (also /s, /h, /d); empty: none.
+THROTTLES = {
+    "search": os.environ.get("ATLAS_THROTTLE_SEARCH", "30/m") or None,
+    "csv": os.environ.get("ATLAS_THROTTLE_CSV", "10/m") or None,
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_IP_META_KEY = "diplomacy.security.client_ip"
+if CACHES["default"]["BACKEND"].endswith("RedisCache"):
+    # Django's own Redis cache increments atomically (INCR); django-ratelimit 4.1's list of
+    # supported caches predates it (jsocol/django-ratelimit#283).
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.W001")
+else:
+    # One host's file cache is shared by its workers but increments by reading, then writing:
+    # two requests of one client at the same instant may be counted once. Close enough for one
+    # host; several hosts need DJANGO_REDIS_URL anyway, to share the cache at all.
+    SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 

@@ -14,3 +14,8 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "diplomacy.settings")
 
 application = get_wsgi_application()
+
+# The web server's database connections are bounded; management commands' are not.
+from diplomacy.limits import bound_connections  # noqa: E402
+
+bound_connections()

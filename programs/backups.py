@@ -42,8 +42,8 @@ from django.db import connection, transaction
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.models import Prefetch
 
+from programs import bulk_load
 from programs.search_index import reindex
-from programs.synthetic import analyze, bulk_load
 
 FORMAT, VERSION = "track-ii-atlas", 2
 # Made again by `migrate`, with keys of their own: not in a JSON Lines backup, referred to by
@@ -273,9 +273,9 @@ def restore_jsonl(path, manifest):
     tables = [model._meta.db_table for model in stored]  # LEFT_OUT_APPS' too: emptied
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True))
     # PostgreSQL: indexes and foreign keys built once at the end, not row by row.
-    with bulk_load(stored):
+    with bulk_load.foreign_keys_deferred(stored), bulk_load.indexes_deferred(stored):
         load(path, manifest)
-        analyze(stored)  # so that reindex's queries plan for the new rows
+        bulk_load.analyze(stored)  # so that reindex's queries plan for the new rows
         reindex()
     check_counts(path, manifest, backed_up_models())
 
@@ -461,5 +461,5 @@ def restore_pg(path, manifest):
                 str(path),
             ]
         )
-    analyze(dumped_models())  # a dump carries no planner statistics
+    bulk_load.analyze(dumped_models())  # a dump carries no planner statistics
     check_counts(path, manifest, dumped_models())

@@ -8,12 +8,22 @@ Initiatives are read as plain values, CHUNK at a time, with the published names 
 chunk in one query per relation: 7 queries per CHUNK initiatives, and no model instances to build.
 The other kinds are smaller: records with their foreign keys, and a query per chunk for each
 many-to-many column and for the sources.
+
+The whole table of initiatives is written once per generation of the data to a file
+(`generation_file`), which every later request is served from.
 """
 
+import fcntl
+import hashlib
+import os
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
+from django.conf import settings
+
+from . import caching
 from .models import (
     SUBJECT_OF_MODEL,
     Citation,
@@ -350,3 +360,41 @@ def record_rows(records, url_of):
                 sources.get(record.pk, ""),
             ]
             yield [spreadsheet_safe(value) for value in values]
+
+
+def generation_file(name, parts, write):
+    """An open binary file of `name` for this generation of the data and these `parts`, made
+    once by `write(text_file)` in settings.EXPORT_DIR; None when nothing is cached (DJANGO_CACHE=off).
+
+    One process of the host writes it while the others wait for it (an exclusive lock on the
+    folder), so simultaneous first requests run the export once. The file appears complete or
+    not at all (written aside, then renamed); files of older generations are removed then, which
+    leaves any download of them in progress intact.
+    """
+    current = caching.generation()
+    if not current:
+        return None  # a dummy cache keeps no generation: every export would look current
+    digest = hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
+    directory = Path(settings.EXPORT_DIR)
+    path = directory / f"{name}-{current}-{digest}.csv"
+    try:
+        return path.open("rb")
+    except FileNotFoundError:
+        pass
+    directory.mkdir(parents=True, exist_ok=True)
+    with (directory / ".lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not path.exists():  # unless another process made it meanwhile
+            for stale in directory.glob(f"{name}-*.part"):  # left by a process killed while writing
+                stale.unlink(missing_ok=True)
+            part = path.with_name(f"{path.name}.{os.getpid()}.part")
+            try:
+                with part.open("w", encoding="utf-8", newline="") as file:
+                    write(file)
+                part.replace(path)
+            finally:
+                part.unlink(missing_ok=True)
+            for old in directory.glob(f"{name}-*.csv"):
+                if not old.name.startswith(f"{name}-{current}-"):
+                    old.unlink(missing_ok=True)
+        return path.open("rb")

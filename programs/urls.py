@@ -1,5 +1,7 @@
 from django.urls import path, register_converter
 
+from diplomacy.limits import throttle
+
 from . import views
 from .caching import cached_page
 from .citing import CitedKind
@@ -23,27 +25,33 @@ def page(view):
     return public(cached_page(view))
 
 
+def search_page(view):
+    """A page that searches or counts over a table that grows with the data: what the page cache
+    cannot answer is throttled per client (diplomacy.limits)."""
+    return public(cached_page(throttle("search")(view)))
+
+
 app_name = "programs"
 
 urlpatterns = [
     path("", page(views.home), name="home"),
-    path("search/", page(views.search), name="search"),
-    path("initiatives/", page(views.InitiativeListView.as_view()), name="initiative_list"),
+    path("search/", search_page(views.search), name="search"),
+    path("initiatives/", search_page(views.InitiativeListView.as_view()), name="initiative_list"),
     path("initiatives.csv", public(views.initiative_csv), name="initiative_csv"),
     path("initiatives/<slug:slug>/", page(views.InitiativeDetailView.as_view()), name="initiative"),
-    path("institutions/", page(views.InstitutionListView.as_view()), name="institution_list"),
+    path("institutions/", search_page(views.InstitutionListView.as_view()), name="institution_list"),
     path("institutions.csv", public(views.record_csv(views.InstitutionListView)), name="institution_csv"),
     path("institutions/<slug:slug>/", page(views.InstitutionDetailView.as_view()), name="institution"),
-    path("people/", page(views.PersonListView.as_view()), name="person_list"),
+    path("people/", search_page(views.PersonListView.as_view()), name="person_list"),
     path("people.csv", public(views.record_csv(views.PersonListView)), name="person_csv"),
     path("people/<slug:slug>/", page(views.PersonDetailView.as_view()), name="person"),
     path("tracks/", page(views.TrackListView.as_view()), name="track_list"),
     path("tracks.csv", public(views.record_csv(views.TrackListView)), name="track_csv"),
     path("tracks/<slug:slug>/", page(views.TrackDetailView.as_view()), name="track"),
-    path("statistics/", page(views.StatisticListView.as_view()), name="statistic_list"),
+    path("statistics/", search_page(views.StatisticListView.as_view()), name="statistic_list"),
     path("statistics.csv", public(views.record_csv(views.StatisticListView)), name="statistic_csv"),
     path("statistics/<slug:slug>/", page(views.StatisticDetailView.as_view()), name="statistic"),
-    path("sources/", page(views.SourceListView.as_view()), name="source_list"),
+    path("sources/", search_page(views.SourceListView.as_view()), name="source_list"),
     path("sources.csv", public(views.record_csv(views.SourceListView)), name="source_csv"),
     path("sources/<slug:slug>/", page(views.SourceDetailView.as_view()), name="source"),
     path("topics/", page(views.TopicListView.as_view()), name="topic_list"),
@@ -51,7 +59,7 @@ urlpatterns = [
     path("topics/<slug:slug>/", page(views.TopicDetailView.as_view()), name="topic"),
     path("countries/", page(views.CountryListView.as_view()), name="country_list"),
     path("countries.csv", public(views.record_csv(views.CountryListView)), name="country_csv"),
-    path("events/", page(views.EventListView.as_view()), name="event_list"),
+    path("events/", search_page(views.EventListView.as_view()), name="event_list"),
     path("events.csv", public(views.record_csv(views.EventListView)), name="event_csv"),
     path("events/<slug:slug>/", page(views.EventDetailView.as_view()), name="event"),
     path("countries/<slug:slug>/", page(views.CountryDetailView.as_view()), name="country"),

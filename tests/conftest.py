@@ -11,9 +11,12 @@ def fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
-def fresh_cache(settings):
+def fresh_cache(settings, tmp_path):
     """Each test with a cache of its own, empty: nothing computed by another test is reused."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    settings.EXPORT_DIR = tmp_path / "exports"
+    # Tests of pages make many requests from one address: tests/test_limits.py tests the throttle.
+    settings.RATELIMIT_ENABLE = False
     # Whole pages from the cache have no template context to inspect: tests/test_caching.py
     # turns the page cache on where it tests it.
     settings.ATLAS_PAGE_CACHE = False

@@ -7,16 +7,20 @@ formula-safe (programs.export), and named for what they hold and when they were 
 """
 
 import csv
+from itertools import chain, islice
 
-from django.http import StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from diplomacy.limits import throttle
+
 from .. import caching
 from ..browse import FACETS, Browse
-from ..export import BOM, Echo, initiative_rows, record_rows
+from ..export import BOM, Echo, generation_file, initiative_rows, record_rows
 
+CSV = "text/csv; charset=utf-8"
 # An export up to this size is kept until the data change; a larger one is made each time.
 CSV_KEPT_CHARACTERS = 2_000_000
 # The part of a file name that says what the file holds is cut to this many characters.
@@ -58,7 +62,11 @@ def csv_response(rows, parts, filename):
         lines = [kept]
     else:
         lines = kept_if_small(_lines(rows), lambda text: caching.put("csv", parts, text))
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+        # The first rows before answering: a query cut off by the statement time-out then answers
+        # the 503 page rather than a 200 that breaks off.
+        first = list(islice(lines, 3))
+        lines = chain(first, lines)
+    response = StreamingHttpResponse(lines, content_type=CSV)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
@@ -71,15 +79,36 @@ def _lines(rows):
 
 
 def initiative_csv(request):
-    """Every initiative of the list's current result set, as CSV."""
+    """Every initiative of the list's current result set, as CSV.
+
+    The whole table (no search, no facet) is served from a file made once per generation of the
+    data (programs.export.generation_file); a result set from the cache when it is small, else
+    made afresh, which is throttled per client (diplomacy.limits)."""
     browse = Browse.from_params(request.GET)
     url_of = page_address(request, "initiative")
     chosen = [value for facet in FACETS for value in browse.chosen.get(facet.param, [])]
-    return csv_response(
-        initiative_rows(browse.results, url_of),
-        ("initiatives", browse.key, browse.sort, url_of("")),
-        file_name("initiatives", request.GET.get("q", ""), *chosen),
-    )
+    name = file_name("initiatives", request.GET.get("q", ""), *chosen)
+    if not browse.query and not browse.selected:
+
+        def write(file):
+            file.write(BOM)
+            csv.writer(file).writerows(initiative_rows(browse.results, url_of))
+
+        kept = generation_file("initiatives", (browse.sort, url_of("")), write)
+        if kept is not None:
+            return FileResponse(
+                kept, as_attachment=True, filename=name, content_type="text/csv; charset=utf-8"
+            )
+    parts = ("initiatives", browse.key, browse.sort, url_of(""))
+    rows = initiative_rows(browse.results, url_of)
+    if caching.get("csv", parts) is not None:  # kept: cheap, and not counted against the client
+        return csv_response(rows, parts, name)
+    return result_set_csv(request, rows, parts, name)
+
+
+@throttle("csv")
+def result_set_csv(request, rows, parts, name):
+    return csv_response(rows, parts, name)
 
 
 def record_csv(list_view):

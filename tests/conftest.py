@@ -48,7 +48,15 @@ def wipe_knowledge_base():
 
 def is_transactional(request):
     marker = request.node.get_closest_marker("django_db")
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return True
     return bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+
+
+def uses_database(request):
+    return request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -96,7 +104,7 @@ def empty_unless_asked(request, module_data):
     base, as if the module had built none: emptied inside its transaction, so rolled back."""
     if not module_data["loaded"] or {"article", "atlas"} & set(request.fixturenames):
         return
-    if request.node.get_closest_marker("django_db") is None:
+    if not uses_database(request):
         return
     if is_transactional(request):
         request.getfixturevalue("transactional_db")

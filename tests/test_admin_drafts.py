@@ -59,7 +59,7 @@ def test_a_draft_stays_off_every_public_page_until_it_is_published(
     assert NAME not in exported_names(reader) + exported_names(reader, "Baikal")
     assert reader.get(draft.get_absolute_url()).status_code == 404
     home = reader.get(reverse("programs:home"))
-    assert ("initiatives", 0) in home.context["counts"]
+    assert ("initiatives", 0) in [count[:2] for count in home.context["counts"]]
 
     with django_capture_on_commit_callbacks(execute=True):
         curator_client.post(
@@ -70,7 +70,9 @@ def test_a_draft_stays_off_every_public_page_until_it_is_published(
         assert f'href="{draft.get_absolute_url()}"' in reader.get(url).text, url
     assert exported_names(reader, "Baikal") == [NAME]
     assert NAME in reader.get(draft.get_absolute_url()).text
-    assert ("initiatives", 1) in reader.get(reverse("programs:home")).context["counts"]
+    assert ("initiatives", 1) in [
+        count[:2] for count in reader.get(reverse("programs:home")).context["counts"]
+    ]
 
 
 def test_staff_preview_a_draft_on_its_public_page(curator_client, draft):

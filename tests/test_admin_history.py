@@ -1,17 +1,18 @@
 """History in the admin: who changed what, when and why; revert; no lost updates."""
 
 import pytest
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.test import Client
 
 from programs.models import Citation, Initiative
 from tests.admin_forms import add_row, admin_url, change, errors, form_data
+from tests.conftest import curator_group
 
 
 @pytest.fixture
 def second_curator(curator):
     user = User.objects.create_user("second", is_staff=True)
-    user.groups.add(Group.objects.get(name="Curator"))
+    user.groups.add(curator_group())
     client = Client()
     client.force_login(user)
     return client

@@ -7,13 +7,13 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 from openapi_spec_validator import validate
 
 from programs.api.kinds import KINDS
 from programs.models import CITABLE, Citation, Initiative, Institution
 from tests.atlas_data import SECRET
+from tests.conftest import curator_group
 from tests.test_search import NASTY
 from tests.test_site_pages import DETAILS, DRAFTS, LISTS, all_urls
 
@@ -248,7 +248,7 @@ def test_a_draft_has_no_json_even_for_its_curators(client, atlas, name, slug):
     url = reverse(f"api:{name}", args=[slug])
     assert get_json(client, url, status=404)["detail"]
     curator = get_user_model().objects.create_user("curator", password="x", is_staff=True)
-    curator.groups.add(Group.objects.get(name="Curator"))
+    curator.groups.add(curator_group())
     client.force_login(curator)
     assert client.get(reverse(f"programs:{name}", args=[slug])).status_code == 200  # the page previews it
     assert get_json(client, url, status=404)["detail"]

@@ -5,11 +5,11 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from programs.models import Country, Initiative, Institution, Person, Source, Statistic, Topic, Track
 from tests.atlas_data import SECRET
+from tests.conftest import curator_group
 from tests.test_search import NASTY
 
 pytestmark = pytest.mark.django_db
@@ -127,7 +127,7 @@ def test_a_draft_is_not_found_by_readers_and_previewed_by_its_curators(client, a
     client.force_login(staff)
     assert "Draft — not public" not in page(client, url, status=404)
     curator = get_user_model().objects.create_user("curator", password="x", is_staff=True)
-    curator.groups.add(Group.objects.get(name="Curator"))
+    curator.groups.add(curator_group())
     client.force_login(curator)
     assert "Draft — not public" in page(client, url)
 

@@ -6,6 +6,7 @@ the read rules: `.published()`, the search, Browse, the paginators and their cac
 views run with `previews_drafts=False`: no draft appears, whoever asks.
 """
 
+import re
 from functools import wraps
 from typing import Literal
 
@@ -170,9 +171,14 @@ def record_list(kind):
     return operation
 
 
+SLUG = re.compile(r"[-a-zA-Z0-9_]+")
+
+
 def record(kind):
     def operation(request, slug: str):
         params.check_names(request.GET, [])
+        if not SLUG.fullmatch(slug):  # as the pages' <slug:> paths: anything else names no record
+            raise Http404
         view = kind.detail_view(previews_drafts=False)
         view.setup(request, slug=slug)
         view.object = view.get_object()

@@ -4,6 +4,7 @@ permanent link it names, which shows the record as it was when cited, even after
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pybtex.database import parse_string
 
 from programs.models import Initiative
@@ -21,7 +22,7 @@ def test_a_reader_copies_a_bibtex_citation_and_opens_the_permanent_link(article,
     assert "Last changed" in cite.locator("p.changed").inner_text()
 
     cite.get_by_role("button", name="Copy BibTeX").click()
-    assert cite.get_by_role("button", name="Copied").is_visible()
+    expect(cite.get_by_role("button", name="Copied")).to_be_visible()  # waits for the click's answer
     copied = page.evaluate("navigator.clipboard.readText()")
     (entry,) = parse_string(copied, "bibtex").entries.values()
     assert entry.fields["title"] == "Dartmouth Conference"

@@ -92,7 +92,8 @@ def test_download_the_csv_and_find_the_rows_of_the_page(article, page, screensho
     with page.expect_download() as download:
         page.get_by_role("link", name=re.compile(r"Download these .* as CSV")).click()
     screenshot("downloaded")
-    assert download.value.suggested_filename == "initiatives.csv"
+    name = download.value.suggested_filename  # what and when: initiatives-russian-2026-12-01.csv
+    assert re.fullmatch(r"initiatives-[\w-]*\d{4}-\d\d-\d\d\.csv", name), name
     with open(download.value.path(), encoding="utf-8") as file:
         rows = list(csv.DictReader(io.StringIO(file.read())))
     assert [row["name"] for row in rows] == on_page

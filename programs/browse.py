@@ -21,6 +21,7 @@ from .models import Initiative, InitiativeKind, InitiativeStatus
 from .search import COUNT_CAP, Query, parse
 
 MAX_VALUES = 20  # values of one facet read from a query string
+MAX_PAGE = 10**7  # past it a page number is only checked against the count (a 404)
 
 
 @dataclass
@@ -287,21 +288,41 @@ class Browse:
 
 
 class CappedPaginator(Paginator):
-    """A paginator that counts at most COUNT_CAP results, so huge result sets count fast.
+    """A paginator that counts at most `cap` results past the page asked for, so that a huge
+    result set counts fast and yet every page stays reachable by paging on: on page 1 it counts
+    up to 10,000, on page 500 up to 20,000, and so on.
 
     With `cache_key` (Browse.key) set, the count is kept until the data change.
     """
 
     cap = COUNT_CAP
     cache_key = None
+    start = 0  # where the page asked for begins
+
+    def page(self, number):
+        if str(number).isdigit():  # before the count is taken; anything else is refused by Django
+            self.start = min(int(number) - 1, MAX_PAGE) * self.per_page
+        return super().page(number)
+
+    @property
+    def limit(self):
+        """How many results are counted at most: enough for the page asked for to be whole."""
+        return self.start + max(self.cap, self.per_page + self.orphans)
 
     @cached_property
     def count(self):
         def count():
-            return self.object_list[: self.cap + 1].count()
+            return self.object_list[: self.limit + 1].count()
 
-        return count() if self.cache_key is None else caching.cached("count", self.cache_key, count)
+        if self.cache_key is None:
+            return count()
+        return caching.cached("count", (self.cache_key, self.limit), count)
 
     @property
     def is_capped(self):
-        return self.count > self.cap
+        return self.count > self.limit
+
+    @cached_property
+    def num_pages(self):
+        # Past a capped count there is at least one more page; asking for it counts further.
+        return -(-self.limit // self.per_page) + 1 if self.is_capped else super().num_pages

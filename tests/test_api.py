@@ -134,10 +134,11 @@ def test_the_facets_count_as_the_page_counts(client, atlas):
 def test_a_capped_count_is_said_as_the_page_says_it(client, atlas, monkeypatch):
     from programs.browse import CappedPaginator
 
-    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    monkeypatch.setattr(CappedPaginator, "cap", 25)
     found = get_json(client, API_LIST)
-    assert found["total"] == 10 and found["capped"] is True
-    assert "More than 10 initiatives" in client.get(reverse("programs:initiative_list")).content.decode()
+    assert found["total"] == 25 and found["capped"] is True and found["next"]
+    assert "More than 25 initiatives" in client.get(reverse("programs:initiative_list")).content.decode()
+    assert get_json(client, found["next"])["total"] == 37  # the next page counts on
 
 
 # ---------------------------------------------------------------------------------------------

@@ -97,3 +97,12 @@ def test_what_the_article_writes_otherwise_is_found(client, article):
     html = search(client, "students").content.decode()
     assert "U.S. <mark>students</mark> in Russia" in html
     assert "Russians studying in the United States" in html  # counted in students
+
+
+def test_stored_text_cannot_mark_words_the_query_did_not_find(client, initiative):
+    # ⟪ ⟫ are what the database marks its matches with; text that holds them marks nothing.
+    initiative.summary = "Citizens \u27eameet\u27eb in Geneva, <mark>twice</mark>."
+    initiative.save()
+    html = search(client, "Geneva").content.decode()
+    assert "<mark>Geneva</mark>" in html
+    assert "<mark>meet</mark>" not in html and "<mark>twice</mark>" not in html

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from programs.models import Initiative
+from tests.dom import dom
 from tests.test_search import NASTY
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,24 @@ def test_pages(client, atlas):
     get(client, "?page=abc", status=404)
     get(client, "?page=99999999999999999999", status=404)
     assert names_on(get(client, "?page=last")) == names_on(get(client, "?page=2"))
+
+
+def test_past_a_capped_count_every_page_is_reached_by_paging_on(client, atlas, monkeypatch):
+    from programs.browse import CappedPaginator
+
+    monkeypatch.setattr(CappedPaginator, "cap", 25)  # the atlas's 37 initiatives are "too many"
+    first = dom(get(client, "?sort=name"))
+    assert first.find_all(id="results-heading")[0].text == "More than 25 initiatives, page 1"
+    assert "narrow the list" in first.find_all(class_="capped-note")[0].text
+    [next_page] = first.find_all("a", rel="next")
+    second = dom(client.get(LIST + next_page.attr("href")))
+    # Asked for, page 2 counts on: the count is whole again, and its rows follow page 1's.
+    assert second.find_all(id="results-heading")[0].text == "37 initiatives, page 2 of 2"
+    assert not second.find_all(class_="capped-note")
+    shown = [
+        row.find_all("h3")[0].text for page in (first, second) for row in page.find_all("li", class_="result")
+    ]
+    assert len(shown) == len(set(shown)) == Initiative.objects.published().count() == 37
 
 
 def test_the_404_of_a_bad_page_is_the_site_page(client, atlas):

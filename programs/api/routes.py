@@ -98,7 +98,7 @@ def page_of(request, kind, paginator, page):
     match = request.resolver_match
     csv = params_without(request.GET, "page", "page_size")
     return {
-        "total": paginator.cap if capped else paginator.count,
+        "total": paginator.limit if capped else paginator.count,
         "capped": capped,
         "page": page.number,
         "pages": paginator.num_pages,

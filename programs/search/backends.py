@@ -20,12 +20,13 @@ from operator import add
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.db import connections
 from django.db.models import BooleanField, Case, F, FloatField, Func, Q, TextField, Value, When
-from django.db.models.functions import Coalesce, Concat
+from django.db.models.functions import Coalesce, Concat, Replace
 
 from . import words
 from .weights import CONFIG, NEAR_MISS, PARTS, WEIGHTS, document
 
 # ts_headline wraps matches in these; highlight.marked() turns them into <mark> once escaped.
+# They are taken out of the text it quotes first, so that no stored text can make a mark.
 MARK_START, MARK_STOP = "\u27ea", "\u27eb"
 # An exact match ranks at least EXACT; a record found only as a near miss of a name, below it
 # (at most NEAR_RANK per near field).
@@ -105,7 +106,9 @@ class PostgresBackend(Backend):
     def with_headlines(self, queryset, query):
         fields = []
         for field in self.document.snippet:
-            fields += [Coalesce(field, Value(""), output_field=TextField()), Value(" ")]
+            text = Coalesce(field, Value(""), output_field=TextField())
+            unmarked = Replace(Replace(text, Value(MARK_START)), Value(MARK_STOP), output_field=TextField())
+            fields += [unmarked, Value(" ")]
         return queryset.annotate(
             headline=SearchHeadline(
                 Concat(*fields[:-1], output_field=TextField()) if len(fields) > 1 else fields[0],

@@ -40,13 +40,20 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+# CI runs both databases' suites at once on two cores: a save in the admin can take seconds
+# there, so waits (actions and `expect`) allow 15 s rather than Playwright's 5.
+WAIT_MS = 15_000
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
         if os.environ.get("ATLAS_REQUIRE_BROWSER") == "1":
             pytest.fail(INSTALL_HINT + " ATLAS_REQUIRE_BROWSER=1 forbids skipping browser tests.")
         pytest.skip(INSTALL_HINT)
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=WAIT_MS)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
@@ -58,7 +65,7 @@ def browser():
 def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, accept_downloads=True)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(WAIT_MS)
     yield page
     context.close()
 

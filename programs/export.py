@@ -90,11 +90,14 @@ def spreadsheet_safe(value):
 
 def _sources(ids, subject, links=()):
     """{record id: "title; title"} of the published sources of the records `ids` of CITABLE's kind
-    `subject`, and of their published `links` [(link subject, its other end)]: one query."""
+    `subject`, and of their published `links` (link models): one query."""
     quoted = Citation.objects.published().order_by()
     queries = [quoted.filter(**{f"{subject}__in": ids}).values_list(f"{subject}_id", "source__title")]
-    for link, other in links:
-        rows = quoted.filter(**{f"{link}__{subject}__in": ids, f"{link}__{other}__is_published": True})
+    for model in links:
+        link = SUBJECT_OF_MODEL[model]
+        rows = quoted.filter(
+            **{f"{link}__{subject}__in": ids, f"{link}__in": model.objects.published().values("pk")}
+        )
         queries.append(rows.values_list(f"{link}__{subject}_id", "source__title"))
     titles = defaultdict(set)
     for record, title in queries[0].union(*queries[1:]):  # a UNION also drops repeats
@@ -104,14 +107,11 @@ def _sources(ids, subject, links=()):
 
 # An initiative's row names these links; their passages are among its sources.
 INITIATIVE_LINKS = [
-    (SUBJECT_OF_MODEL[model], model.ENDS[1])
-    for model in (
-        InitiativeTrack,
-        InitiativeTopic,
-        InitiativeCountry,
-        InitiativeInstitution,
-        InitiativePerson,
-    )
+    InitiativeTrack,
+    InitiativeTopic,
+    InitiativeCountry,
+    InitiativeInstitution,
+    InitiativePerson,
 ]
 
 

@@ -1013,6 +1013,15 @@ class CitationQuerySet(models.QuerySet):
             .order_by("source__title", models.F("position").asc(nulls_last=True), "id")
         )
 
+    def of_published_subjects(self):
+        """Those whose subject a reader may see, by the subject's own read rule (`published()`:
+        a link with both its ends, an event with its initiative)."""
+        subjects = (
+            Q(**{f"{subject}__in": model.objects.published().values("pk")})
+            for subject, (model, _) in CITABLE.items()
+        )
+        return self.filter(reduce(or_, subjects))
+
     def in_source_order(self):
         """In the order the passages occur in their source (those not located last)."""
         return self.order_by(models.F("position").asc(nulls_last=True), "id")

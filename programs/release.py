@@ -21,7 +21,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 
 from . import citing, partial_dates
 from .models import (
@@ -37,7 +36,6 @@ from .models import (
     InitiativeTopic,
     InitiativeTrack,
     Institution,
-    Link,
     Person,
     Source,
     Statistic,
@@ -213,7 +211,8 @@ def pair_table(model, name):
     through = field.remote_field.through
     own, other = model._meta.model_name, field.related_model._meta.model_name
     owners = model.objects.published().values("pk")
-    pairs = through.objects.filter(**{f"{own}__in": owners, f"{other}__is_published": True})
+    others = field.related_model.objects.published().values("pk")
+    pairs = through.objects.filter(**{f"{own}__in": owners, f"{other}__in": others})
     rows = [list(pair) for pair in pairs.values_list(f"{own}__slug", f"{other}__slug")]
     own_table, other_table = table_name(model), table_name(field.related_model)
     return Table(
@@ -243,22 +242,8 @@ def pair_table(model, name):
     )
 
 
-def published_subject(subject, model):
-    """A condition on citations: their subject is one a reader may see."""
-    if issubclass(model, Link):
-        condition = Q(**{f"{subject}__{end}__is_published": True for end in model.ENDS})
-    else:
-        condition = Q(**{f"{subject}__is_published": True})
-    if model is Event:
-        condition &= Q(**{f"{subject}__initiative__is_published": True})
-    return condition
-
-
 def citation_table():
-    subjects = Q()
-    for subject, (model, _) in CITABLE.items():
-        subjects |= published_subject(subject, model)
-    citations = Citation.objects.published().filter(subjects).with_subjects().select_related("source")
+    citations = Citation.objects.published().of_published_subjects().with_subjects().select_related("source")
     rows = []
     for citation in citations:
         key = citation.subject.natural_key()

@@ -43,6 +43,7 @@ from django.db.backends.postgresql.client import DatabaseClient
 from django.db.models import Prefetch
 
 from programs import bulk_load
+from programs.progress import silent
 from programs.search_index import reindex
 
 FORMAT, VERSION = "track-ii-atlas", 2
@@ -260,7 +261,7 @@ def check_format(manifest, path):
         raise Refused(f"{path} is in version {version} of the backup format; this version reads {VERSION}.")
 
 
-def restore_jsonl(path, manifest):
+def restore_jsonl(path, manifest, progress=silent):
     """Replace the database's content with the records of a verified file, and build the search
     documents again (derived data, not in the file), in the caller's transaction. Raises if the
     file does not load whole (changed since it was verified, or not loadable into this
@@ -274,14 +275,17 @@ def restore_jsonl(path, manifest):
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, reset_sequences=True))
     # PostgreSQL: indexes and foreign keys built once at the end, not row by row.
     with bulk_load.foreign_keys_deferred(stored), bulk_load.indexes_deferred(stored):
-        load(path, manifest)
+        load(path, manifest, progress)
         bulk_load.analyze(stored)  # so that reindex's queries plan for the new rows
+        progress("search documents", 0, 1)
         reindex()
+        progress("search documents", 1, 1)
     check_counts(path, manifest, backed_up_models())
 
 
-def load(path, manifest):
+def load(path, manifest, progress=silent):
     digest, models = hashlib.sha256(), set()
+    total, done = sum(manifest["counts"].values()), 0
 
     def records():
         previous = None
@@ -295,11 +299,14 @@ def load(path, manifest):
     for item in Deserializer(records()):
         if batch and (type(item.object) is not type(batch[0].object) or len(batch) == BATCH):
             insert(batch)
+            done += len(batch)
+            progress("records", done, total)
             batch = []
         batch.append(item)
         models.add(type(item.object))
     if batch:
         insert(batch)
+    progress("records", total, total)
     if digest.hexdigest() != manifest["sha256"]:
         raise Refused(f"{path} changed while it was being restored.")
     with connection.cursor() as cursor:
@@ -443,8 +450,9 @@ def verify_pg_dump(path):
 EXTENSION_ENTRY = re.compile(r"^\d+; \d+ \d+ (COMMENT - )?EXTENSION ")
 
 
-def restore_pg(path, manifest):
+def restore_pg(path, manifest, progress=silent):
     """pg_restore the verified dump into the database, in one transaction; then check the counts."""
+    progress("pg_restore", 0, 1)
     contents = run(["pg_restore", "--list", str(path)])
     with tempfile.NamedTemporaryFile("w", suffix=".list") as listing:
         listing.write("".join(line for line in contents.splitlines(True) if not EXTENSION_ENTRY.match(line)))
@@ -461,5 +469,6 @@ def restore_pg(path, manifest):
                 str(path),
             ]
         )
+    progress("pg_restore", 1, 1)
     bulk_load.analyze(dumped_models())  # a dump carries no planner statistics
     check_counts(path, manifest, dumped_models())

@@ -17,6 +17,7 @@ import shutil
 import tempfile
 from datetime import UTC
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 
 from django.conf import settings
@@ -43,6 +44,7 @@ from .models import (
     Track,
 )
 from .partial_dates import PartialDateField
+from .progress import silent
 
 PACKAGE = "datapackage.json"
 SUMS = "SHA256SUMS"
@@ -311,12 +313,14 @@ def citation_table():
 
 
 def tables():
-    """Every table of a release, records first, then links, pairs and citations."""
-    found = [model_table(model, model.objects.published(), ["slug"]) for model in RECORDS]
-    found += [model_table(model, model.objects.published(), model.KEY) for model in LINKS]
-    found += [pair_table(model, name) for model, name in PAIRS]
-    found.append(citation_table())
-    return found
+    """What makes each table of a release (called one by one, so that progress can be shown):
+    records first, then links, pairs and citations."""
+    return [
+        *(partial(model_table, model, model.objects.published(), ["slug"]) for model in RECORDS),
+        *(partial(model_table, model, model.objects.published(), model.KEY) for model in LINKS),
+        *(partial(pair_table, model, name) for model, name in PAIRS),
+        citation_table,
+    ]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -327,10 +331,13 @@ def sha256(content):
     return hashlib.sha256(content).hexdigest()
 
 
-def build(version, created, previous=None):
+def build(version, created, previous=None, progress=silent):
     """The files of a release, {name: bytes}: the CSVs, datapackage.json and SHA256SUMS."""
     files, resources, contents = {}, [], {}
-    for table in tables():
+    makers = tables()
+    for done, make in enumerate(makers):
+        progress("tables", done, len(makers))
+        table = make()
         content = table.csv()
         path = f"{table.name}.csv"
         files[path] = content
@@ -350,6 +357,7 @@ def build(version, created, previous=None):
                 "schema": table.schema(),
             }
         )
+    progress("tables", len(makers), len(makers))
     package = {
         "profile": "tabular-data-package",
         "name": "track-ii-atlas",
@@ -440,7 +448,7 @@ def releases():
     return sorted(found, key=lambda release: (release.created, release.version), reverse=True)
 
 
-def write(version=None):
+def write(version=None, progress=silent):
     """Write a release of the data as they are; returns (Release, written). A name already
     released with the same tables is left as it is (written is False)."""
     created = citing.last_change_of_data()
@@ -451,7 +459,7 @@ def write(version=None):
     candidate, number = base, 1
     while True:
         previous = next((r for r in releases() if r.version != candidate), None)
-        files = build(candidate, created, previous)
+        files = build(candidate, created, previous, progress)
         target = root / candidate
         if not target.exists():
             break

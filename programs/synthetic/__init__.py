@@ -37,6 +37,7 @@ from ..models import (
     Topic,
     Track,
 )
+from ..progress import silent
 from . import generate
 from .generate import PREFIX
 
@@ -54,11 +55,7 @@ def is_synthetic(prefix=""):
     return Q(**{f"{prefix}slug__startswith": PREFIX})
 
 
-def no_progress(step, done, total):
-    pass
-
-
-def synthesize(initiatives, seed=1, progress=no_progress):
+def synthesize(initiatives, seed=1, progress=silent):
     """Replace any synthetic records with a fresh set of `initiatives` initiatives; return
     {model label: rows written}.
 

@@ -5,6 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
+from programs.progress import shown
+
 FIXTURE = "article"
 REASON = "Loaded from the article fixtures"
 
@@ -16,9 +18,14 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        progress = shown(self.stdout, options["verbosity"])
         with transaction.atomic():
+            progress("records", 0, 1)
             call_command("loaddata", FIXTURE, verbosity=options["verbosity"])
+            progress("records", 1, 1)
+            progress("first versions", 0, 1)
             created = record_initial_history()
+            progress("first versions", 1, 1)
         if created:
             self.stdout.write(f"Recorded the initial version of {created} records.")
 

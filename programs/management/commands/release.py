@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ... import release
+from ...progress import shown
 
 
 class Command(BaseCommand):
@@ -22,11 +23,14 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            written, new = release.write(options["release_version"])
+            progress = shown(self.stdout, options["verbosity"])
+            written, new = release.write(options["release_version"], progress)
         except (ValueError, FileExistsError) as error:
             raise CommandError(error) from error
         if not options["no_validate"]:
+            progress("validating", 0, 1)
             errors = release.validate(written)
+            progress("validating", 1, 1)
             if errors:
                 for error in errors[:20]:
                     self.stderr.write(f"{error.type}: {error.message}")

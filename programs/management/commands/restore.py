@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from programs import backups, caching, maintenance
+from programs.progress import shown
 
 
 class Command(BaseCommand):
@@ -34,10 +35,13 @@ class Command(BaseCommand):
                 f"{path} is not a backup written by `manage.py backup` (.jsonl, .jsonl.gz or .dump)."
             )
         started = time.monotonic()
+        progress = shown(self.stdout, verbosity)
+        progress("checking the whole file", 0, 1)
         try:
             manifest = backups.verify_pg_dump(path) if pg else backups.verify_jsonl(path)
         except backups.Refused as refusal:
             raise CommandError(f"{refusal} Nothing was restored; the database is as it was.") from None
+        progress("checking the whole file", 1, 1)
         records = sum(manifest["counts"].values())
         database = connection.settings_dict["NAME"]
         if interactive:
@@ -50,10 +54,10 @@ class Command(BaseCommand):
         try:
             with maintenance.restoring():
                 if pg:
-                    backups.restore_pg(path, manifest)
+                    backups.restore_pg(path, manifest, progress)
                 else:
                     with transaction.atomic():
-                        backups.restore_jsonl(path, manifest)
+                        backups.restore_jsonl(path, manifest, progress)
         except maintenance.AlreadyRunning as error:
             raise CommandError(f"{error} Nothing was restored.") from None
         except backups.CountsDiffer as error:

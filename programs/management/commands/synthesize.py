@@ -3,8 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from programs import synthetic
-
-BAR_WIDTH = 30
+from programs.progress import shown
 
 
 class Command(BaseCommand):
@@ -30,7 +29,7 @@ class Command(BaseCommand):
             return
         if initiatives is None or initiatives < 1:
             raise CommandError("Give --initiatives N (N at least 1), or --remove.")
-        progress = shown_progress(self.stdout) if options["verbosity"] > 0 else synthetic.no_progress
+        progress = shown(self.stdout, options["verbosity"])
         counts = synthetic.synthesize(initiatives, seed=seed, progress=progress)
         if options["verbosity"] > 1:
             for label, rows in counts.items():
@@ -39,25 +38,3 @@ class Command(BaseCommand):
             f"Synthesized {initiatives:,} initiatives ({sum(counts.values()):,} rows, seed {seed}) "
             f"in {time.monotonic() - started:.1f} s."
         )
-
-
-def shown_progress(out):
-    """A `progress(step, done, total)` that shows it on `out`: on a terminal a bar per step,
-    redrawn in place; elsewhere (a log) a line at each tenth of a step and when it ends."""
-    started, shown = {}, {}
-
-    def progress(step, done, total):
-        started.setdefault(step, time.monotonic())
-        seconds = time.monotonic() - started[step]
-        count = f"{done:,}/{total:,}" if total > 1 else ("done" if done else "…")
-        if out.isatty():
-            filled = BAR_WIDTH * done // total
-            bar = "#" * filled + "." * (BAR_WIDTH - filled)
-            line = f"\r{step:<26} [{bar}] {count:>21} {seconds:6.1f} s"
-            out.write(line, ending="\n" if done >= total else "")
-            out.flush()
-        elif done >= total or 10 * done // total > shown.get(step, 0):
-            shown[step] = 10 * done // total
-            out.write(f"{step}: {count} in {seconds:.1f} s")
-
-    return progress

@@ -6,6 +6,10 @@ a delete, a many-to-many change, a bulk load by `synthesize`) starts a new one, 
 a figure older than the data. Entries of past generations are never read again; they expire
 (TIMEOUT) or are culled by the cache.
 
+Three cache aliases (diplomacy/settings.py): figures in "default", whole pages in "pages", and the
+generation alone in "generation", so that culling many pages never takes the generation key (or
+the figures) with it. Settings that name only "default" (the tests') keep all three there.
+
 A change starts a new generation at once and again when its transaction commits, so that a
 figure computed by another worker while the transaction was open is not kept either.
 """
@@ -16,7 +20,7 @@ from functools import wraps
 
 from django.apps import apps
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
@@ -27,17 +31,24 @@ TIMEOUT = 24 * 60 * 60
 MISSING = object()
 
 
+def cache(alias="default"):
+    """The cache of `alias` ("default", "pages", "generation"), or the default one when the
+    settings do not name it."""
+    return caches[alias if alias in settings.CACHES else "default"]
+
+
 def generation():
     """The current generation of the data (made on first use)."""
-    value = cache.get(GENERATION_KEY)
+    kept = cache("generation")
+    value = kept.get(GENERATION_KEY)
     if value is None:
-        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
-        value = cache.get(GENERATION_KEY, "")
+        kept.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        value = kept.get(GENERATION_KEY, "")
     return value
 
 
 def new_generation():
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+    cache("generation").set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
 
 
 def key(name, parts):
@@ -45,27 +56,27 @@ def key(name, parts):
     return f"atlas:{name}:{generation()}:{digest}"
 
 
-def get(name, parts):
+def get(name, parts, alias="default"):
     """The value kept for this generation of the data and these `parts`, or None."""
-    return cache.get(key(name, parts))
+    return cache(alias).get(key(name, parts))
 
 
-def put(name, parts, value, timeout=TIMEOUT):
-    cache.set(key(name, parts), value, timeout)
+def put(name, parts, value, timeout=TIMEOUT, alias="default"):
+    cache(alias).set(key(name, parts), value, timeout)
 
 
 def cached(name, parts, compute, timeout=TIMEOUT):
     """`compute()`, or its value kept for this generation of the data and these `parts`."""
     name = key(name, parts)
-    value = cache.get(name, MISSING)
+    value = cache().get(name, MISSING)
     if value is MISSING:
         value = compute()
-        cache.set(name, value, timeout)
+        cache().set(name, value, timeout)
     return value
 
 
 def cached_page(view):
-    """Serve a public page's HTML from the cache for readers without a session, until the data
+    """Serve a public page's HTML from the "pages" cache for readers without a session, until the data
     change. Middleware still runs on every response (security headers and all).
 
     A request with a session or messages cookie (a curator, who may preview drafts) is always
@@ -82,7 +93,7 @@ def cached_page(view):
         ):
             return view(request, *args, **kwargs)
         parts = (request.get_full_path(), request.get_host(), request.is_secure())
-        kept = get("html", parts)
+        kept = get("html", parts, alias="pages")
         if kept is not None:
             content, content_type = kept
             return HttpResponse(content, content_type=content_type)
@@ -90,7 +101,7 @@ def cached_page(view):
 
         def keep(response):
             if response.status_code == 200 and not response.cookies and not response.streaming:
-                put("html", parts, (response.content, response["Content-Type"]))
+                put("html", parts, (response.content, response["Content-Type"]), alias="pages")
             return response
 
         if hasattr(response, "add_post_render_callback"):

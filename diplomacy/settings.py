@@ -117,6 +117,11 @@ DATABASES = {
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
         conn_health_checks=True,
+        # Several checkouts may share one PostgreSQL server: DJANGO_TEST_DATABASE_NAME names the
+        # database the tests create (Django's default: test_ and the database's name).
+        test_options={"NAME": os.environ["DJANGO_TEST_DATABASE_NAME"]}
+        if os.environ.get("DJANGO_TEST_DATABASE_NAME")
+        else None,
     )
 }
 
@@ -256,7 +261,8 @@ USE_TZ = True
 # so browsers may cache them for ever; in development and tests plain names need no collecting.
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Where collectstatic puts them (DJANGO_STATIC_ROOT: a folder per host, or per test run).
+STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -274,34 +280,59 @@ STORAGES = {
 # Templates go through the cached loader, which Django enables when OPTIONS has no "loaders".
 #
 # The cache holds figures that are costly to compute (facet counts, the home page's figures;
-# programs.caching) and the throttle's counts, shared by the workers through files in
-# DJANGO_CACHE_DIR, or by several hosts through the Redis server at DJANGO_REDIS_URL; its figures
-# are made stale by any change to the data. DJANGO_CACHE=off turns caching off (to measure
-# without it; the throttle then counts nothing).
+# programs.caching), whole public pages and the throttle's counts, in three aliases:
+#
+# - "default": figures and the throttle's counts;
+# - "pages": whole pages (programs.caching.cached_page), so that many pages culled never take
+#   the figures with them, nor the figures the pages;
+# - "generation": the data's generation alone, never culled: every key of the other two carries it.
+#
+# Embedded (the default), the workers of one host share them through files in DJANGO_CACHE_DIR.
+# Several hosts share them through one Redis server: CACHE_URL=redis://host:6379/0 (Django's own
+# Redis backend; DJANGO_REDIS_URL is its former name). Every host of one site must then have the
+# same CACHE_URL and the same key prefix: CACHE_KEY_PREFIX, by default derived from the database's
+# engine, host, port and name, so the same DATABASE_URL on every host (or the same prefix).
+# DJANGO_CACHE=off turns caching off (to measure without it; the throttle then counts nothing).
 CACHE_DIR = Path(os.environ.get("DJANGO_CACHE_DIR") or BASE_DIR / ".cache")
-REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("DJANGO_REDIS_URL", "")
 # Keys of one database: two instances that share a cache never show each other's data.
-_cache_prefix = hashlib.sha256(
-    "|".join(str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME")).encode()
-).hexdigest()[:12]
+CACHE_KEY_PREFIX = (
+    os.environ.get("CACHE_KEY_PREFIX")
+    or hashlib.sha256(
+        "|".join(
+            str(DATABASES["default"].get(part, "")) for part in ("ENGINE", "HOST", "PORT", "NAME")
+        ).encode()
+    ).hexdigest()[:12]
+)
+CACHE_ALIASES = {"default": 10_000, "pages": 20_000, "generation": None}  # alias → most entries kept
 if not env_bool("DJANGO_CACHE", True):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-elif REDIS_URL:
+    CACHES = {alias: {"BACKEND": "django.core.cache.backends.dummy.DummyCache"} for alias in CACHE_ALIASES}
+elif CACHE_URL.split(":", 1)[0] in {"redis", "rediss", "unix"}:
+    # One server, one key space per alias. Redis evicts keys only under a maxmemory policy; the
+    # generation has no expiry, so a volatile-* policy (volatile-lru) never evicts it.
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": _cache_prefix,
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{alias}",
         }
+        for alias in CACHE_ALIASES
     }
+elif CACHE_URL:
+    raise ImproperlyConfigured(
+        f"CACHE_URL must name a Redis server (redis://host:6379/0, rediss://…, unix://…), not {CACHE_URL!r}; "
+        "leave it unset for the embedded file cache."
+    )
 else:
     CACHES = {
-        "default": {
+        alias: {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": CACHE_DIR,
-            "OPTIONS": {"MAX_ENTRIES": 10_000},
-            "KEY_PREFIX": _cache_prefix,
+            "LOCATION": CACHE_DIR if alias == "default" else CACHE_DIR / alias,
+            # One key, never culled (a cull drops a third of the entries, whichever they are).
+            "OPTIONS": {"MAX_ENTRIES": most or 1_000_000},
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
         }
+        for alias, most in CACHE_ALIASES.items()
     }
 
 # The whole-table CSV, made once per generation of the data (programs.export.generation_file),
@@ -336,7 +367,7 @@ if CACHES["default"]["BACKEND"].endswith("RedisCache"):
 else:
     # One host's file cache is shared by its workers but increments by reading, then writing:
     # two requests of one client at the same instant may be counted once. Close enough for one
-    # host; several hosts need DJANGO_REDIS_URL anyway, to share the cache at all.
+    # host; several hosts need CACHE_URL anyway, to share the cache at all.
     SILENCED_SYSTEM_CHECKS += ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]

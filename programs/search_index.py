@@ -11,7 +11,8 @@ Whatever changes the linked names in other documents — a role of an institutio
 an initiative, its topics, the names or published flag of a linked record (other edits of a
 linked record do not count: saving a big institution's description reindexes nothing but the
 institution) — schedules the records concerned; they are reindexed once, when the transaction
-commits. Writes that send no signals (bulk_create, QuerySet.update, raw SQL) call `reindex()`;
+commits. Every write of a document starts a new generation of the page cache (programs.caching)
+after it. Writes that send no signals (bulk_create, QuerySet.update, raw SQL) call `reindex()`;
 `manage.py reindex` rebuilds every document.
 """
 
@@ -24,6 +25,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
+from . import caching
 from .search.backends import backend_for
 from .search.weights import DOCUMENTS, PARTS
 from .search.words import fold
@@ -179,6 +181,7 @@ def reindex(ids=None, *, kind=None, apps=global_apps, using="default"):
         if ids is not None and set(ids) - found:
             backend.forget(using, set(ids) - found)  # records deleted since
         total += len(found)
+    caching.changed(using)  # what searches find changed, after whatever else did
     return total
 
 
@@ -239,10 +242,12 @@ def record_saved(sender, instance, using, raw=False, update_fields=None, **kwarg
         reindex([instance.pk], kind=name, using=using)  # what the instance lacks is read
     else:
         backend_for(sender, using).store(using, [instance.pk], [_own_document(instance)])
+        caching.changed(using)  # whichever receiver told of the save first
 
 
 def record_deleted(sender, instance, using, **kwargs):
     backend_for(sender, using).forget(using, [instance.pk])
+    caching.changed(using)
 
 
 def role_changed(sender, instance, using, **kwargs):

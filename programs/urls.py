@@ -20,15 +20,21 @@ class CiteFile:
         return value
 
 
+def reads(view):
+    """The query parameters a view reads: its `reads` (a class's, for a class-based view), none
+    when it names none. The page cache keys on these alone and gives the view only these."""
+    return tuple(getattr(getattr(view, "view_class", view), "reads", ()))
+
+
 def page(view):
     """A public page: read-only methods, from the page cache when it may be."""
-    return public(cached_page(view))
+    return public(cached_page(view, reads=reads(view)))
 
 
 def search_page(view):
     """A page that searches or counts over a table that grows with the data: what the page cache
     cannot answer is throttled per client (diplomacy.limits)."""
-    return public(cached_page(throttle("search")(view)))
+    return public(cached_page(throttle("search")(view), reads=reads(view)))
 
 
 app_name = "programs"

@@ -120,6 +120,7 @@ class RecordListView(ListView):
     paginate_by = 50
     paginate_orphans = 5
     template_name = "programs/record_list.html"
+    reads = ("q", "page")  # the query parameters it reads (programs.urls, the page cache)
 
     def get_queryset(self):
         self.query = parse(self.request.GET.get("q", ""))  # read once, for the search and the page

@@ -4,7 +4,7 @@ from django.db.models import Prefetch
 from django.views.generic import ListView
 
 from .. import caching
-from ..browse import SORTS, Browse, CappedPaginator
+from ..browse import FACETS, SORTS, Browse, CappedPaginator
 from ..models import Initiative, Statistic, Track
 from ..search import near_matches, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView
@@ -19,6 +19,9 @@ class InitiativeListView(ListView):
     paginate_by = 20
     paginate_orphans = 3
     paginator_class = CappedPaginator
+    # The query parameters it reads (programs.urls, the page cache): the search, the sort, the
+    # page and every facet.
+    reads = ("q", "sort", "page", *(facet.param for facet in FACETS))
 
     def get_queryset(self):
         self.browse = Browse.from_params(self.request.GET)

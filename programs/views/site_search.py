@@ -56,6 +56,9 @@ def search(request):
     )
 
 
+search.reads = ("q",)  # the query parameter it reads (programs.urls, the page cache)
+
+
 def found_groups(query):
     groups = []
     if query:

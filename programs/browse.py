@@ -312,7 +312,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         def count():
-            return self.object_list[: self.limit + 1].count()
+            # Unordered: counting needs no rank, and without ORDER BY the LIMIT stops the scan.
+            return self.object_list.order_by().values("pk")[: self.limit + 1].count()
 
         if self.cache_key is None:
             return count()

@@ -9,7 +9,7 @@ import re
 
 from django.http import Http404
 
-from ..browse import FACETS, MAX_VALUES, SORTS, ChoiceFacet, DecadeFacet, RelationFacet
+from ..browse import FACETS, FIRST_YEAR, LAST_YEAR, MAX_VALUES, SORTS, ChoiceFacet, DecadeFacet, RelationFacet
 from ..search import MAX_QUERY_LENGTH
 
 # A page of JSON holds at most this many records.
@@ -69,6 +69,7 @@ def check_browse(params, browse):
         unknown = [value for value in asked if value not in browse.chosen.get(facet.param, [])]
         if unknown:
             errors.append((facet.param, _not_known(facet, unknown)))
+    errors.extend(browse.years.errors)  # the page says why it ignores them, and so does the JSON
     if errors:
         raise BadParameters(errors)
 
@@ -145,7 +146,20 @@ SORT = _query(
     {"type": "string", "enum": list(SORTS)},
 )
 
-INITIATIVE_PARAMETERS = [Q, SORT, *(_facet(facet) for facet in FACETS), PAGE]
+
+def _year(name, which):
+    return _query(
+        name,
+        f"The {which} year the initiatives began in, included. A start known only to a decade (or "
+        "part of one) counts when the whole decade is in the range; initiatives with no start date "
+        "are left out.",
+        {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+    )
+
+
+YEARS = [_year("from", "first"), _year("to", "last")]
+
+INITIATIVE_PARAMETERS = [Q, SORT, *(_facet(facet) for facet in FACETS), *YEARS, PAGE]
 RECORD_PARAMETERS = [Q, PAGE]
 
 

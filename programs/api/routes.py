@@ -27,7 +27,7 @@ from ..views.site_search import found
 from . import params
 from .fields import ref
 from .kinds import INITIATIVES, KINDS
-from .schemas import Error, Facet, Home, Page, Search
+from .schemas import Error, Facet, Home, Page, Search, Years
 
 DESCRIPTION = """The Track II Atlas as JSON: every public page has a twin here, at `/api/` followed by
 the page's path, taking the page's query parameters (`/initiatives/?q=students&track=track-ii` →
@@ -123,6 +123,16 @@ def run_list_view(request, kind):
     return view
 
 
+def years_of(browse):
+    undated, out_of = browse.undated()
+    return {
+        "from_year": browse.years.start,
+        "to_year": browse.years.end,
+        "undated": undated,
+        "out_of": out_of,
+    }
+
+
 def initiative_list(request):
     kind = INITIATIVES
     params.check_names(request.GET, [*params.names(params.INITIATIVE_PARAMETERS), "page_size"])
@@ -153,6 +163,7 @@ def initiative_list(request):
         "query": clean(request.GET.get("q", "")),
         "sort": browse.sort,
         "facets": facets,
+        "years": years_of(browse),
         "results": [kind.row_value(request, row) for row in page.object_list],
     }
 
@@ -284,7 +295,9 @@ def _register(kind):
     list_schema_fields = {"results": (list[kind.row_schema], ...)}
     if kind is INITIATIVES:
         sort = Literal[tuple(SORTS)]
-        list_schema_fields.update(query=(str, ...), sort=(sort, ...), facets=(list[Facet], ...))
+        list_schema_fields.update(
+            query=(str, ...), sort=(sort, ...), facets=(list[Facet], ...), years=(Years, ...)
+        )
         parameters = params.INITIATIVE_PARAMETERS
         operation = initiative_list
     else:

@@ -59,6 +59,16 @@ class Facet(Schema):
     options: list[Option]
 
 
+class Years(Schema):
+    from_year: int | None = Field(description="The first year asked for (`from`), or null.")
+    to_year: int | None = Field(description="The last year asked for (`to`), or null.")
+    undated: int = Field(
+        description="How many initiatives matching everything but the years have no start date: "
+        "never within a range of years, so left out when one is asked for."
+    )
+    out_of: int = Field(description="How many initiatives match everything but the years.")
+
+
 class Count(Schema):
     kind: str = Field(description="The kind of record, plural.")
     count: int

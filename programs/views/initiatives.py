@@ -51,7 +51,13 @@ class InitiativeListView(ListView):
         params = self.request.GET
         browse = self.browse
         context = super().get_context_data(
-            browse=browse, facets=browse.facets(params), active=browse.active(params), sorts=SORTS, **kwargs
+            browse=browse,
+            facets=browse.facets(params),
+            active=browse.active(params),
+            sorts=SORTS,
+            years=browse.years,
+            undated=browse.undated(),
+            **kwargs,
         )
         context["query"] = near_matches(browse.query, context["object_list"])
         return context

@@ -1,0 +1,130 @@
+"""What a reader does with the lists: a range of years, every value of a facet, sorts, and what
+the page says about what it leaves out."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+
+from programs.models import Initiative
+from tests.dom import dom
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("programs:initiative_list")
+CSV = reverse("programs:initiative_csv")
+JSON = reverse("api:initiative_list")
+
+
+def page(client, params=""):
+    response = client.get(LIST + params)
+    assert response.status_code == 200, params
+    return dom(response)
+
+
+def names(html):
+    """The names of the initiatives the page lists, in order."""
+    results = html.find("ol", class_="result-list")
+    return [row.find("h3").text for row in results.find_all("li", class_="result")] if results else []
+
+
+def count_heading(html):
+    return html.by_id("results-heading").text
+
+
+def csv_names(client, params):
+    response = client.get(CSV + params)
+    assert response.status_code == 200
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return sorted(row["name"] for row in csv.DictReader(io.StringIO(text)))
+
+
+@pytest.fixture
+def decades(atlas):
+    """Two initiatives dated only to a decade, and to part of one, as sources sometimes do."""
+    for slug, start in [("nineties", "1990s"), ("early-2000s", "2000s-1")]:
+        Initiative.objects.create(
+            slug=slug, name=f"Dated {start}", summary="A test record.", start=start, is_published=True
+        )
+
+
+# --- A range of years ---------------------------------------------------------------------------
+
+
+def test_the_list_says_how_many_initiatives_have_no_start_date(client, atlas):
+    html = page(client)
+    assert html.find("p", class_="undated-note").text == "3 of 37 initiatives have no start date."
+    html = page(client, "?sort=start")
+    assert html.find("p", class_="undated-note").text == (
+        "3 of 37 initiatives have no start date: they are listed last."
+    )
+
+
+def test_initiatives_begun_before_2000_and_how_many_are_left_out_undated(client, atlas, decades):
+    html = page(client, "?to=1999")
+    # 1960, 1975, 1989, 1991-12 among the numbered; Dartmouth 1960, the station 1998; the 1990s.
+    assert count_heading(html) == "16 initiatives"
+    assert html.find("p", class_="undated-note").text == (
+        "3 of 39 initiatives have no start date, so the years leave them out."
+    )
+    chips = [chip.text for chip in html.find("ul", class_="active-filters").find_all("a")]
+    assert "Began: until 1999 ✕ (remove)" in chips
+    assert "Dated 1990s" in csv_names(client, "?to=1999")
+    assert "Dated 2000s-1" not in csv_names(client, "?to=1999")
+
+
+def test_a_date_known_to_a_decade_counts_only_when_the_whole_decade_is_in_the_range(client, decades):
+    assert "Dated 1990s" in csv_names(client, "?from=1990&to=1999")
+    assert "Dated 1990s" not in csv_names(client, "?from=1995&to=2005")  # it may have been 1991
+    assert "Dated 2000s-1" in csv_names(client, "?from=2000&to=2009")
+    assert "Dated 2000s-1" not in csv_names(client, "?from=2000&to=2005")  # the source names no years
+    assert {"Dated 1990s", "Dated 2000s-1"} <= set(csv_names(client, "?from=1990"))
+
+
+def test_the_years_keep_the_other_filters_and_the_form_shows_them(client, atlas):
+    html = page(client, "?track=track-ii&from=1960&to=1989&sort=start")
+    years = html.find("form", class_="years")
+    assert years.find("input", name_="from").attr("value") == "1960"
+    assert years.find("input", name_="to").attr("value") == "1989"
+    assert years.find("input", type="hidden", name_="track").attr("value") == "track-ii"
+    assert years.find("input", type="hidden", name_="sort").attr("value") == "start"
+    shown = names(html)
+    assert shown and "Dartmouth Conference" in shown
+    # Each shown: Track II, and begun within the range.
+    starts = {row.name: row.start for row in Initiative.objects.filter(name__in=shown)}
+    assert all("1960" <= start[:4] <= "1989" for start in starts.values())
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ("?from=abc", "“abc” is not a year: write the year in digits, such as 1990."),
+        ("?to=19x9", "“19x9” is not a year: write the year in digits, such as 1990."),
+        ("?from=99999999999999999999", "is not a year: write the year in digits"),
+        ("?from=9999", "9999 is not a year of this knowledge base: give a year from 1000 to 2999."),
+        ("?from=2005&to=1990", "The range ends before it begins: from 2005 to 1990. Give the earlier year"),
+        ("?from=%C2%B2", "is not a year"),
+    ],
+)
+def test_years_it_cannot_read_get_a_message_and_are_not_applied(client, atlas, params, message):
+    html = page(client, params)
+    assert message in html.find("ul", class_="errors").text
+    assert html.find("input", aria_invalid="true") is not None
+    assert "The years were not applied" in html.find("p", class_="years-ignored").text
+    assert count_heading(html).startswith("37 initiatives")
+
+
+def test_the_csv_and_the_json_take_the_years_too(client, atlas):
+    listed = page(client, "?from=2000&to=2011")
+    assert count_heading(listed) == "11 initiatives"  # 2001, 2005, 2011 (×3 each), 2008, 2011
+    assert len(csv_names(client, "?from=2000&to=2011")) == 11
+    response = client.get(JSON + "?from=2000&to=2011")
+    assert response.status_code == 200
+    data = response.json()
+    assert data["total"] == 11
+    assert data["years"] == {"from_year": 2000, "to_year": 2011, "undated": 3, "out_of": 37}
+    bad = client.get(JSON + "?from=2005&to=1990")
+    assert bad.status_code == 400
+    assert "The range ends before it begins" in bad.content.decode()
+    assert client.get(JSON + "?to=later").status_code == 400

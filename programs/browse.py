@@ -34,10 +34,17 @@ class Option:
     params: object = None  # the query string that toggles this option
 
 
+class Options(list):
+    """A facet's options; `more` when it has values the list does not show (see every_value)."""
+
+    more = False
+
+
 @dataclass
 class Facet:
     param: str
     label: str
+    plural: str = ""  # "topics": for "Show all 34 topics"
 
     def clean(self, values):
         return values
@@ -48,6 +55,9 @@ class Facet:
     def counts(self, results, selected):
         """[(value, label, count)] over `results`."""
         raise NotImplementedError
+
+    def shown(self, rows, selected):
+        return rows, False
 
 
 @dataclass
@@ -103,7 +113,9 @@ class RelationFacet(Facet):
         links = self.through.objects.filter(initiative=OuterRef("pk"), **{f"{self.other}__slug__in": values})
         return Q(Exists(links))
 
-    def counts(self, results, selected):
+    def counts(self, results, selected, *, every=False):
+        """The values over `results`: the `limit` most frequent (and one more, to tell that there
+        are more), or with `every`, all of them."""
         other = self.other
         rows = (
             self.through.objects.published()
@@ -118,9 +130,15 @@ class RelationFacet(Facet):
             rows = rows.order_by(chosen.desc(), "-n", f"{other}__name")
         else:
             rows = rows.order_by("-n", f"{other}__name")
-        if self.limit:
-            rows = rows[: self.limit + len(selected)]
+        if self.limit and not every:
+            rows = rows[: self.limit + len(selected) + 1]
         return list(rows)
+
+    def shown(self, rows, selected):
+        """(the rows a list shows, whether there are more)."""
+        if not self.limit:
+            return rows, False
+        return rows[: self.limit + len(selected)], len(rows) > self.limit + len(selected)
 
 
 class DecadeFacet(Facet):
@@ -156,9 +174,11 @@ class DecadeFacet(Facet):
 FACETS = [
     RelationFacet("track", "Track", relation="tracks", other="track", order_by_rank=True),
     ChoiceFacet("kind", "Kind", field="kind", choices=InitiativeKind),
-    RelationFacet("topic", "Topic", relation="topics", other="topic", limit=20),
-    RelationFacet("institution", "Institution", relation="institutions", other="institution", limit=15),
-    RelationFacet("country", "Country", relation="countries", other="country", limit=20),
+    RelationFacet("topic", "Topic", "topics", relation="topics", other="topic", limit=20),
+    RelationFacet(
+        "institution", "Institution", "institutions", relation="institutions", other="institution", limit=15
+    ),
+    RelationFacet("country", "Country", "countries", relation="countries", other="country", limit=20),
     DecadeFacet("decade", "Decade"),
     ChoiceFacet("status", "Status", field="status", choices=InitiativeStatus),
 ]
@@ -331,23 +351,36 @@ class Browse:
 
     def facets(self, params):
         """[(facet, [Option])] with counts, and links that toggle each option."""
-        shown = []
         counted = self.counted
+        shown = []
         for facet in FACETS:
-            chosen = self.chosen.get(facet.param, [])
-            rows = counted[facet.param]
-            options = []
-            for value, label, count in rows:
-                options.append(Option(value, label, count, value in chosen))
-            known = {option.value for option in options}
-            for value in chosen:  # a chosen value that no longer has results
-                if value not in known:
-                    label = self.labels.get(facet.param, {}).get(value, value)
-                    options.append(Option(value, label, 0, True))
-            for option in options:
-                option.params = self.toggle(params, facet.param, option.value)
+            rows, more = facet.shown(counted[facet.param], self.chosen.get(facet.param, []))
+            options = self.options(params, facet, rows)
+            options.more = more
             shown.append((facet, options))
         return shown
+
+    def options(self, params, facet, rows):
+        chosen = self.chosen.get(facet.param, [])
+        options = Options(Option(value, label, count, value in chosen) for value, label, count in rows)
+        known = {option.value for option in options}
+        for value in chosen:  # a chosen value that no longer has results
+            if value not in known:
+                label = self.labels.get(facet.param, {}).get(value, value)
+                options.append(Option(value, label, 0, True))
+        for option in options:
+            option.params = self.toggle(params, facet.param, option.value)
+        return options
+
+    def every_value(self, params, facet):
+        """[Option] of every value of one facet over the results narrowed by the others: what
+        "Show all" lists. Cached until the data change, as the counts are."""
+
+        def count():
+            results = self.narrowed(self.searched, skip=(facet.param,))
+            return facet.counts(results, self.chosen.get(facet.param, []), every=True)
+
+        return self.options(params, facet, caching.cached("facet-values", (facet.param, self.key), count))
 
     @property
     def key(self):

@@ -128,3 +128,65 @@ def test_the_csv_and_the_json_take_the_years_too(client, atlas):
     assert bad.status_code == 400
     assert "The range ends before it begins" in bad.content.decode()
     assert client.get(JSON + "?to=later").status_code == 400
+
+
+# --- Every value of a facet ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def many_topics(atlas):
+    """25 more topics, each on a few initiatives: more than the list shows (20)."""
+    from programs.models import Topic
+
+    initiatives = list(Initiative.objects.published().filter(slug__startswith="exchange-").order_by("slug"))
+    for number in range(25):
+        topic = Topic.objects.create(
+            slug=f"theme-{number:02d}", name=f"Theme {number:02d}", is_published=True
+        )
+        for initiative in initiatives[: 1 + number % 3]:
+            initiative.topics.add(topic)
+
+
+def facet_links(html, param):
+    return {link.attr("data-value"): link for link in html.find_all("a", data_facet=param)}
+
+
+def test_a_long_facet_links_to_every_value_and_a_short_one_does_not(client, many_topics):
+    html = page(client)
+    links = [link for link in html.find_all("a") if link.text.startswith("Show all")]
+    assert [link.text for link in links] == ["Show all topics with their counts"]
+    assert len(facet_links(html, "topic")) == 20
+    every = client.get(links[0].attr("href"))
+    assert every.status_code == 200
+    shown = facet_links(dom(every), "topic")
+    assert {f"theme-{number:02d}" for number in range(25)} | {"education", "health"} <= set(shown)
+    assert len(shown) > 25
+    assert "secret-topic" not in shown  # a draft
+    assert shown["theme-24"].find("span", class_="facet-count").text == "1"
+    assert shown["theme-23"].find("span", class_="facet-count").text == "3"
+    assert dom(every).find("h1").text == "Every topic of the initiatives"
+
+
+def test_every_value_keeps_the_other_filters_and_a_choice_goes_back_to_the_list(client, many_topics):
+    response = client.get(reverse("programs:initiative_facet", args=["topic"]) + "?track=track-ii&from=1960")
+    html = dom(response)
+    assert [
+        chip.text for chip in html.find("ul", class_="active-filters").find_all("span", class_="chip")
+    ] == [
+        "Track: Track II",
+        "Began: from 1960",
+    ]
+    assert html.find("p", class_="back").find("a").attr("href") == LIST + "?track=track-ii&from=1960"
+    choice = facet_links(html, "topic")["theme-01"]
+    assert choice.attr("href").startswith(LIST + "?")
+    narrowed = page(client, choice.attr("href").removeprefix(LIST))
+    assert [chip.text for chip in narrowed.find("ul", class_="active-filters").find_all("a")][:3] == [
+        "Track: Track II ✕ (remove)",
+        "Topic: Theme 01 ✕ (remove)",
+        "Began: from 1960 ✕ (remove)",
+    ]
+
+
+@pytest.mark.parametrize("param", ["track", "kind", "nothing", "decade"])
+def test_a_facet_the_list_shows_whole_has_no_page_of_its_own(client, atlas, param):
+    assert client.get(reverse("programs:initiative_facet", args=[param])).status_code == 404

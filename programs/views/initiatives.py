@@ -1,10 +1,12 @@
 """Initiatives: the searchable, faceted list and the detail page (the CSV: views.downloads)."""
 
 from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
 from django.views.generic import ListView
 
 from .. import caching
-from ..browse import SORTS, Browse, CappedPaginator
+from ..browse import FACETS, SORTS, Browse, CappedPaginator
 from ..models import Initiative, Statistic, Track
 from ..search import near_matches, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView
@@ -61,6 +63,28 @@ class InitiativeListView(ListView):
         )
         context["query"] = near_matches(browse.query, context["object_list"])
         return context
+
+
+def facet_values(request, param):
+    """Every value of one facet, with its count over the list's results narrowed by the other
+    chosen filters: what the list shows of it is only the most frequent."""
+    facet = next((facet for facet in FACETS if facet.param == param and getattr(facet, "limit", 0)), None)
+    if facet is None:
+        raise Http404("The initiatives have no such facet, or the list shows all its values.")
+    browse = Browse.from_params(request.GET)
+    back = request.GET.copy()
+    back.pop("page", None)
+    return render(
+        request,
+        "programs/facet_values.html",
+        {
+            "browse": browse,
+            "facet": facet,
+            "options": browse.every_value(request.GET, facet),
+            "active": browse.active(request.GET),
+            "back": back,
+        },
+    )
 
 
 class InitiativeDetailView(RecordDetailView):

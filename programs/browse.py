@@ -20,6 +20,7 @@ from django.db.models.lookups import LessThanOrEqual
 from . import caching
 from .models import Initiative, InitiativeKind, InitiativeStatus
 from .search import COUNT_CAP, Query, parse
+from .sorting import readable
 
 MAX_VALUES = 20  # values of one facet read from a query string
 MAX_PAGE = 10**7  # past it a page number is only checked against the count (a 404)
@@ -346,8 +347,8 @@ class Browse:
             return queryset  # search() orders by rank
         if self.sort == "start":
             undated_last = Case(When(start="", then=1), default=0, output_field=IntegerField())
-            return queryset.order_by(undated_last, "start", "name")
-        return queryset.order_by("name")
+            return queryset.order_by(undated_last, "start", *readable(Initiative, "name"))
+        return queryset.order_by(*readable(Initiative, "name"))
 
     def facets(self, params):
         """[(facet, [Option])] with counts, and links that toggle each option."""

@@ -190,3 +190,89 @@ def test_every_value_keeps_the_other_filters_and_a_choice_goes_back_to_the_list(
 @pytest.mark.parametrize("param", ["track", "kind", "nothing", "decade"])
 def test_a_facet_the_list_shows_whole_has_no_page_of_its_own(client, atlas, param):
     assert client.get(reverse("programs:initiative_facet", args=[param])).status_code == 404
+
+
+# --- Sorting ------------------------------------------------------------------------------------
+
+
+def test_names_sort_without_regard_to_case(client, atlas):
+    from programs.models import Institution
+
+    for slug, name in [("acme", "acme lowercase"), ("zeta", "Zeta"), ("caps", "CAPS Institute")]:
+        Institution.objects.create(slug=slug, name=name, kind="ngo", is_published=True)
+    html = dom(client.get(reverse("programs:institution_list")))
+    shown = [item.find("a").text for item in html.find("ul", class_="record-list").find_all("li")]
+    assert shown == sorted(shown, key=str.lower)
+    assert shown.index("acme lowercase") < shown.index("CAPS Institute") < shown.index("Zeta")
+    for slug, name in [("lower-first", "alpha lowercase"), ("upper-b", "BETA upper")]:
+        Initiative.objects.create(slug=slug, name=name, summary="A test record.", is_published=True)
+    names_shown = names(page(client))
+    assert names_shown[:2] == ["alpha lowercase", "BETA upper"]
+
+
+def test_the_sort_is_a_set_of_links_keeping_the_rest_of_the_query(client, atlas):
+    html = page(client, "?track=track-ii&from=1960")
+    sorts = html.find("nav", class_="sorts")
+    links = {link.text: link for link in sorts.find_all("a")}
+    assert list(links) == ["Name", "Start year"]  # relevance only with a search
+    assert links["Name"].attr("aria-current") == "true"
+    assert html.find("select") is None
+    by_start = page(client, links["Start year"].attr("href"))
+    assert by_start.find("nav", class_="sorts").find("a", aria_current="true").text == "Start year"
+    assert "Began: from 1960 ✕ (remove)" in [
+        a.text for a in by_start.find("ul", class_="active-filters").find_all("a")
+    ]
+    searched = page(client, "?q=seminars")
+    assert [link.text for link in searched.find("nav", class_="sorts").find_all("a")] == [
+        "Relevance",
+        "Name",
+        "Start year",
+    ]
+
+
+STATISTICS = reverse("programs:statistic_list")
+
+
+def table(client, params=""):
+    response = client.get(STATISTICS + params)
+    assert response.status_code == 200
+    html = dom(response)
+    rows = html.find("table", class_="statistics").find("tbody").find_all("tr")
+    headers = html.find("table", class_="statistics").find("thead").find_all("th")
+    return (
+        html,
+        headers,
+        [[cell.text for cell in row.find_all(None) if cell.name in ("th", "td")] for row in rows],
+    )
+
+
+def test_the_statistics_table_sorts_by_its_columns(client, atlas):
+    from decimal import Decimal
+
+    from programs.models import Statistic
+
+    _, headers, rows = table(client)
+    assert headers[0].attr("aria-sort") == "ascending"
+    assert [row[0] for row in rows] == sorted((row[0] for row in rows), key=str.lower)
+    value = next(h for h in headers if h.text.startswith("Value, as stated"))
+    assert value.attr("aria-sort") is None
+    html, headers, rows = table(client, value.find("a").attr("href"))
+    value = next(h for h in headers if h.text.startswith("Value, as stated"))
+    assert value.attr("aria-sort") == "ascending"
+    by_value = {s.stated_value: s.value for s in Statistic.objects.published()}
+    values = [by_value[row[1]] for row in rows]
+    assert values == sorted(values) and values[0] < values[-1]
+    html, headers, rows = table(client, value.find("a").attr("href"))
+    value = next(h for h in headers if h.text.startswith("Value, as stated"))
+    assert value.attr("aria-sort") == "descending"
+    assert [by_value[row[1]] for row in rows] == sorted(values, reverse=True)
+    assert Decimal(0) <= min(values)
+
+
+def test_the_statistics_json_sorts_as_the_table_and_refuses_an_unknown_column(client, atlas):
+    html, _, rows = table(client, "?sort=-value")
+    json_link = html.find("a", class_="json").attr("href")
+    data = client.get(json_link).json()
+    assert [row["stated_value"] for row in data["results"]] == [row[1] for row in rows]
+    assert client.get(reverse("api:statistic_list") + "?sort=colour").status_code == 400
+    assert client.get(STATISTICS + "?sort=colour").status_code == 200  # the page ignores it

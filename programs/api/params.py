@@ -163,5 +163,26 @@ INITIATIVE_PARAMETERS = [Q, SORT, *(_facet(facet) for facet in FACETS), *YEARS, 
 RECORD_PARAMETERS = [Q, PAGE]
 
 
+def record_parameters(list_view):
+    """The parameters of a list of records: with `sort` where its table sorts by its columns."""
+    columns = getattr(list_view, "COLUMNS", None)
+    if not columns:
+        return RECORD_PARAMETERS
+    sort = _query(
+        "sort",
+        "The column to sort by, as the page's table does; a leading - sorts descending. "
+        "Default: relevance with a search, else the first column.",
+        {"type": "string", "enum": [f"{sign}{key}" for key in columns for sign in ("", "-")]},
+    )
+    return [*RECORD_PARAMETERS[:1], sort, *RECORD_PARAMETERS[1:]]
+
+
+def check_column_sort(params, list_view):
+    columns = getattr(list_view, "COLUMNS", None)
+    sort = params.get("sort")
+    if columns and sort is not None and sort.removeprefix("-") not in columns:
+        raise BadParameters([("sort", f"Unknown sort “{sort}”: sort by {', '.join(columns)}, or -column.")])
+
+
 def names(parameters):
     return [parameter["name"] for parameter in parameters]

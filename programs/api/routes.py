@@ -170,7 +170,9 @@ def initiative_list(request):
 
 def record_list(kind):
     def operation(request):
-        params.check_names(request.GET, [*params.names(params.RECORD_PARAMETERS), "page_size"])
+        parameters = params.record_parameters(kind.list_view)
+        params.check_names(request.GET, [*params.names(parameters), "page_size"])
+        params.check_column_sort(request.GET, kind.list_view)
         view = run_list_view(request, kind)
         paginator, page = params.paginate(view, view.get_queryset(), request.GET)
         return {
@@ -302,7 +304,7 @@ def _register(kind):
         operation = initiative_list
     else:
         list_schema_fields.update(query=(str, ...))
-        parameters = params.RECORD_PARAMETERS
+        parameters = params.record_parameters(kind.list_view)
         operation = record_list(kind)
     list_schema = create_model(f"{kind.model.__name__}List", __base__=Page, **list_schema_fields)
     api.get(

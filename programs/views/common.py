@@ -15,6 +15,7 @@ from django.views.generic import DetailView, ListView
 from ..citing import latest_version
 from ..provenance import Footnotes
 from ..search import near_matches, parse
+from ..sorting import readable
 from .citing import citation_context
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
@@ -125,7 +126,8 @@ class RecordListView(ListView):
         self.query = parse(self.request.GET.get("q", ""))  # read once, for the search and the page
         records = self.model.objects.published().search(self.query)
         # search() orders by relevance; otherwise the model's order, which a GROUP BY would drop.
-        return records if self.query else records.order_by(*self.model._meta.ordering)
+        # Names without regard to case: "CSIS" among the C's (programs.sorting).
+        return records if self.query else records.order_by(*readable(self.model, *self.model._meta.ordering))
 
     def get_context_data(self, **kwargs):
         meta = self.model._meta

@@ -21,6 +21,7 @@ from ..models import (
     Track,
 )
 from ..provenance import normalized
+from ..sorting import column_sort, readable
 from .common import RecordDetailView, RecordListView, capped, link_row, list_url
 
 # ---------------------------------------------------------------------------------------------
@@ -163,14 +164,42 @@ class StatisticListView(RecordListView):
 
     model = Statistic
     template_name = "programs/statistic_list.html"
+    # The columns the table sorts by, ?sort=value or ?sort=-value: (heading, field).
+    COLUMNS = {
+        "measure": ("What is counted", "measure"),
+        "value": ("Value, as stated", "value"),
+        "unit": ("Unit", "unit"),
+        "period": ("Period", "period_start"),
+        "reporter": ("Reported by", "reported_by__name"),
+    }
 
     def get_queryset(self):
-        return super().get_queryset().with_attributions()
+        records = super().get_queryset().with_attributions()
+        asked = self.request.GET.get("sort", "")
+        self.sort, self.descending = column_sort(asked, self.COLUMNS, None if self.query else "measure")
+        if self.sort is None:  # a search, in order of relevance
+            return records
+        field = self.COLUMNS[self.sort][1]
+        return records.order_by(*readable(Statistic, f"-{field}" if self.descending else field))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["charts"] = charts.statistics_by_unit(context["object_list"])
+        context["columns"] = self.columns()
         return context
+
+    def columns(self):
+        """[(heading, aria-sort or "", the query string that sorts by it)]: a column sorted
+        ascending sorts descending when chosen again."""
+        columns = []
+        for key, (heading, _) in self.COLUMNS.items():
+            params = self.request.GET.copy()
+            params.pop("page", None)
+            current = key == self.sort
+            params["sort"] = f"-{key}" if current and not self.descending else key
+            state = ("descending" if self.descending else "ascending") if current else ""
+            columns.append((heading, state, params))
+        return columns
 
 
 # ---------------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ def test_on_a_phone_open_the_filters_above_the_results_and_narrow_by_a_facet(art
     page.set_viewport_size(PHONE)
     page.goto("/initiatives/")
     screenshot("list-on-a-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     toggle = page.locator("summary.filters-toggle")
     expect(toggle).to_be_visible()
     assert toggle.inner_text() == "Filters"
@@ -92,6 +93,8 @@ def test_sort_the_statistics_table_by_its_columns(article, page, screenshot):
     page.set_viewport_size(PHONE)
     page.goto("/statistics/")
     screenshot("statistics")
+    # The table scrolls in its own box; the page itself is no wider than the phone.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     table = page.locator("table.statistics")
     measure = table.locator("thead th").first
     expect(measure).to_have_attribute("aria-sort", "ascending")
@@ -145,3 +148,30 @@ def test_see_every_value_of_a_facet_through_show_all(article, page, screenshot):
     screenshot("narrowed-by-it")
     assert result_count(page) == count
     expect(page.locator(".active-filters")).to_contain_text(f"Institution: {name}")
+
+
+SMALLEST_TEXT = """() => {
+  const sizes = [...document.querySelectorAll(
+    '.chart figcaption, .chart li, .chart span, .chart p, .chart svg text'
+  )].filter(e => e.getClientRects().length && e.textContent.trim())
+    .map(e => parseFloat(getComputedStyle(e).fontSize) * (e.closest('svg') ?
+      e.closest('svg').getBoundingClientRect().width / e.closest('svg').viewBox.baseVal.width : 1));
+  return sizes.length ? Math.min(...sizes) : null;
+}"""
+
+
+@pytest.mark.parametrize("width", [320, 390, 1280])
+def test_chart_labels_are_at_least_12_px_at_every_width(article, page, screenshot, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/")
+    page.locator(".timeline-chart").scroll_into_view_if_needed()
+    screenshot(f"home-timeline-{width}")
+    expect(page.locator(".timeline-note")).to_contain_text("have none and no column can show them")
+    assert page.evaluate(SMALLEST_TEXT) >= 12
+    assert page.locator(".timeline-scale li").count() >= 2  # a scale on the axis
+    page.goto("/statistics/")
+    page.locator(".bars-chart").first.scroll_into_view_if_needed()
+    screenshot(f"statistics-chart-{width}")
+    assert page.evaluate(SMALLEST_TEXT) >= 12
+    for figure in page.locator(".bars-chart").all():
+        assert figure.locator(".bar-row").count() >= 2

@@ -65,24 +65,25 @@ class InitiativeListView(ListView):
         return context
 
 
-def facet_values(request, param):
-    """Every value of one facet, with its count over the list's results narrowed by the other
-    chosen filters: what the list shows of it is only the most frequent."""
+def facet_values(request):
+    """Every value of one facet (?facet=topic), with its count over the list's results narrowed
+    by the other chosen filters: what the list shows of it is only the most frequent."""
+    params = request.GET.copy()
+    param = params.pop("facet", [""])[-1]
     facet = next((facet for facet in FACETS if facet.param == param and getattr(facet, "limit", 0)), None)
     if facet is None:
         raise Http404("The initiatives have no such facet, or the list shows all its values.")
-    browse = Browse.from_params(request.GET)
-    back = request.GET.copy()
-    back.pop("page", None)
+    browse = Browse.from_params(params)
+    params.pop("page", None)
     return render(
         request,
         "programs/facet_values.html",
         {
             "browse": browse,
             "facet": facet,
-            "options": browse.every_value(request.GET, facet),
-            "active": browse.active(request.GET),
-            "back": back,
+            "options": browse.every_value(params, facet),
+            "active": browse.active(params),
+            "back": params,
         },
     )
 

@@ -135,7 +135,7 @@ def test_see_every_value_of_a_facet_through_show_all(article, page, screenshot):
     assert shown < every  # the list shows only the most frequent
     screenshot("facets-open")
     page.get_by_role("link", name="Show all institutions").click()
-    page.wait_for_url(re.compile(r"/initiatives/every/institution/"))
+    page.wait_for_url(re.compile(r"/initiatives/every/\?facet=institution"))
     screenshot("every-institution")
     expect(page.locator("h1")).to_have_text("Every institution of the initiatives")
     links = page.locator('a[data-facet="institution"]')

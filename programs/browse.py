@@ -491,3 +491,87 @@ class CappedPaginator(Paginator):
     def num_pages(self):
         # Past a capped count there is at least one more page; asking for it counts further.
         return -(-self.limit // self.per_page) + 1 if self.is_capped else super().num_pages
+
+
+# ---------------------------------------------------------------------------------------------
+# Facets of the other lists (institutions…): the same links and counts, over one model's fields.
+
+
+@dataclass
+class ForeignKeyFacet(Facet):
+    """A facet over a record's foreign key to a published record (an institution's country), by slug."""
+
+    field: str = ""
+
+    def clean(self, values):
+        return [value for value in values if RelationFacet.SLUG.match(value)]
+
+    def condition(self, values):
+        return Q(**{f"{self.field}__slug__in": values, f"{self.field}__is_published": True})
+
+    def counts(self, results, selected):
+        field = self.field
+        rows = (
+            results.order_by()
+            .filter(**{f"{field}__is_published": True})
+            .values_list(f"{field}__slug", f"{field}__name")
+            .annotate(n=Count("pk"))
+        )
+        return list(rows.order_by("-n", f"{field}__name"))
+
+
+@dataclass
+class Filters:
+    """The chosen values of a list's facets, read from a query string: `Filters.of(facets, GET)`.
+    As with the initiatives, values of one facet are alternatives, facets narrow each other, and
+    each facet counts over the results narrowed by the others."""
+
+    facets: tuple = ()
+    chosen: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, facets, params):
+        chosen = {}
+        for facet in facets:
+            values = list(dict.fromkeys(value for value in params.getlist(facet.param) if value))
+            values = facet.clean(values[:MAX_VALUES])
+            if values:
+                chosen[facet.param] = values
+        return cls(tuple(facets), chosen)
+
+    def narrowed(self, queryset, *, skip=None):
+        for facet in self.facets:
+            if facet.param in self.chosen and facet.param != skip:
+                queryset = queryset.filter(facet.condition(self.chosen[facet.param]))
+        return queryset
+
+    def options(self, params, results):
+        """[(facet, Options)]: one query per facet."""
+        shown = []
+        for facet in self.facets:
+            chosen = self.chosen.get(facet.param, [])
+            rows = facet.counts(self.narrowed(results, skip=facet.param), chosen)
+            options = Options(Option(value, label, count, value in chosen) for value, label, count in rows)
+            known = {option.value for option in options}
+            options.extend(Option(value, value, 0, True) for value in chosen if value not in known)
+            for option in options:
+                option.params = toggled(params, facet.param, chosen, option.value)
+            shown.append((facet, options))
+        return shown
+
+    def active(self, facets_shown):
+        """[(facet label, value label, query string without it)] of the chosen values."""
+        return [
+            (facet.label, option.label, option.params)
+            for facet, options in facets_shown
+            for option in options
+            if option.selected
+        ]
+
+
+def toggled(params, param, chosen, value):
+    """The query string with `value` of `param` switched on or off, back on page 1."""
+    params = params.copy()
+    params.setlist(param, [v for v in chosen if v != value] if value in chosen else [*chosen, value])
+    params.pop("page", None)
+    return params

@@ -277,3 +277,69 @@ def test_the_statistics_json_sorts_as_the_table_and_refuses_an_unknown_column(cl
     assert [row["stated_value"] for row in data["results"]] == [row[1] for row in rows]
     assert client.get(reverse("api:statistic_list") + "?sort=colour").status_code == 400
     assert client.get(STATISTICS + "?sort=colour").status_code == 200  # the page ignores it
+
+
+# --- Facets of the institutions -----------------------------------------------------------------
+
+INSTITUTIONS = reverse("programs:institution_list")
+
+
+def institution_page(client, params=""):
+    response = client.get(INSTITUTIONS + params)
+    assert response.status_code == 200
+    return dom(response)
+
+
+def listed(html):
+    return [item.find("a").text for item in html.find("ul", class_="record-list").find_all("li")]
+
+
+def test_institutions_narrow_by_kind_and_country_with_counts(client, atlas):
+    from programs.models import Country, Institution
+
+    Institution.objects.create(
+        slug="atlantis-u",
+        name="Atlantis University",
+        kind="university",
+        country=Country.objects.get(slug="atlantis"),
+        is_published=True,
+    )  # a published institution of a draft country
+    html = institution_page(client)
+    kinds = {
+        link.attr("data-value"): link.find("span", class_="facet-count").text
+        for link in html.find_all("a", data_facet="kind")
+    }
+    assert kinds["university"] == "6" and kinds["space_agency"] == "2"
+    countries = {
+        link.attr("data-value"): link.find("span", class_="facet-count").text
+        for link in html.find_all("a", data_facet="country")
+    }
+    assert countries == {"united-states": "4", "russia": "3", "germany": "1"}  # no draft country
+    russia = html.find("a", data_facet="country", data_value="russia")
+    narrowed = institution_page(client, russia.attr("href").removeprefix(INSTITUTIONS))
+    assert listed(narrowed) == ["Higher School of Economics", "Roscosmos", "Skoltech"]
+    assert narrowed.find("p", class_="result-count").text == "3 institutions"
+    university = narrowed.find("a", data_facet="kind", data_value="university")
+    assert university.find("span", class_="facet-count").text == "2"  # counted within Russia
+    both = institution_page(client, university.attr("href").removeprefix(INSTITUTIONS))
+    assert listed(both) == ["Higher School of Economics", "Skoltech"]
+    assert [chip.text for chip in both.find("ul", class_="active-filters").find_all("a")][:2] == [
+        "Kind: University ✕ (remove)",
+        "Country: Russia ✕ (remove)",
+    ]
+    empty = institution_page(client, "?country=atlantis")  # a draft: no institution through it
+    assert empty.find("ul", class_="record-list") is None
+
+
+def test_the_institutions_csv_and_json_take_the_same_filters(client, atlas):
+    response = client.get(reverse("programs:institution_csv") + "?country=russia&kind=university")
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    assert sorted(row["name"] for row in csv.DictReader(io.StringIO(text))) == [
+        "Higher School of Economics",
+        "Skoltech",
+    ]
+    data = client.get(reverse("api:institution_list") + "?country=russia&kind=university").json()
+    assert sorted(row["name"] for row in data["results"]) == ["Higher School of Economics", "Skoltech"]
+    bad = client.get(reverse("api:institution_list") + "?kind=castle")
+    assert bad.status_code == 400 and "Not a kind" in bad.content.decode()
+    assert client.get(INSTITUTIONS + "?kind=castle&country=no%20such").status_code == 200

@@ -164,8 +164,12 @@ RECORD_PARAMETERS = [Q, PAGE]
 
 
 def record_parameters(list_view):
-    """The parameters of a list of records: with `sort` where its table sorts by its columns."""
+    """The parameters of a list of records: with its facets where it has some, and with `sort`
+    where its table sorts by its columns."""
     columns = getattr(list_view, "COLUMNS", None)
+    facets = [_facet(facet) for facet in getattr(list_view, "facets", ())]
+    if facets:
+        return [*RECORD_PARAMETERS[:1], *facets, *RECORD_PARAMETERS[1:]]
     if not columns:
         return RECORD_PARAMETERS
     sort = _query(
@@ -175,6 +179,21 @@ def record_parameters(list_view):
         {"type": "string", "enum": [f"{sign}{key}" for key in columns for sign in ("", "-")]},
     )
     return [*RECORD_PARAMETERS[:1], sort, *RECORD_PARAMETERS[1:]]
+
+
+def check_filters(params, view):
+    """Errors for facet values a list cannot read (a slug of the wrong shape, an unknown kind)."""
+    errors = []
+    for facet in view.facets:
+        asked = [value for value in dict.fromkeys(params.getlist(facet.param)) if value]
+        if len(asked) > MAX_VALUES:
+            errors.append((facet.param, f"At most {MAX_VALUES} values of {facet.param}."))
+            continue
+        unknown = [value for value in asked if value not in view.filters.chosen.get(facet.param, [])]
+        if unknown:
+            errors.append((facet.param, _not_known(facet, unknown)))
+    if errors:
+        raise BadParameters(errors)
 
 
 def check_column_sort(params, list_view):

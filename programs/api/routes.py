@@ -174,7 +174,9 @@ def record_list(kind):
         params.check_names(request.GET, [*params.names(parameters), "page_size"])
         params.check_column_sort(request.GET, kind.list_view)
         view = run_list_view(request, kind)
-        paginator, page = params.paginate(view, view.get_queryset(), request.GET)
+        queryset = view.get_queryset()
+        params.check_filters(request.GET, view)
+        paginator, page = params.paginate(view, queryset, request.GET)
         return {
             **page_of(request, kind, paginator, page),
             "query": clean(request.GET.get("q", "")),

@@ -4,6 +4,7 @@ and events. Each detail view names what it shows (`shown`), from which its footn
 from django.db.models import F, Q
 
 from .. import charts
+from ..browse import ChoiceFacet, ForeignKeyFacet
 from ..models import (
     Affiliation,
     Country,
@@ -14,6 +15,7 @@ from ..models import (
     InitiativeTopic,
     InitiativeTrack,
     Institution,
+    InstitutionKind,
     Person,
     Source,
     Statistic,
@@ -71,6 +73,10 @@ class InstitutionDetailView(RecordDetailView):
 
 class InstitutionListView(RecordListView):
     model = Institution
+    facets = (
+        ChoiceFacet("kind", "Kind", field="kind", choices=InstitutionKind),
+        ForeignKeyFacet("country", "Country", "countries", field="country"),
+    )
 
     def get_queryset(self):
         return super().get_queryset().select_related("country").with_initiative_count()

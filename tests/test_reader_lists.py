@@ -343,3 +343,40 @@ def test_the_institutions_csv_and_json_take_the_same_filters(client, atlas):
     bad = client.get(reverse("api:institution_list") + "?kind=castle")
     assert bad.status_code == 400 and "Not a kind" in bad.content.decode()
     assert client.get(INSTITUTIONS + "?kind=castle&country=no%20such").status_code == 200
+
+
+# --- Facets of the statistics and the sources -----------------------------------------------------
+
+
+def test_statistics_narrow_by_who_reported_them(client, article):
+    from programs.models import Statistic
+
+    html, _, rows = table(client)
+    reporters = html.find_all("a", data_facet="reporter")
+    assert reporters
+    first = reporters[0]
+    count = int(first.find("span", class_="facet-count").text)
+    slug = first.attr("data-value")
+    assert count == Statistic.objects.published().filter(reported_by__slug=slug).count()
+    narrowed, _, rows = table(client, first.attr("href").removeprefix(STATISTICS))
+    assert len(rows) == count
+    assert narrowed.find("p", class_="result-count").text == f"{count} statistic{'s' if count != 1 else ''}"
+    # The column sort keeps the filter.
+    sorted_html, _, sorted_rows = table(client, f"?reporter={slug}&sort=-value")
+    assert len(sorted_rows) == count
+    data = client.get(reverse("api:statistic_list") + f"?reporter={slug}&sort=-value").json()
+    assert [row["stated_value"] for row in data["results"]] == [row[1] for row in sorted_rows]
+
+
+def test_sources_narrow_by_kind(client, article):
+    from programs.models import Source
+
+    html = dom(client.get(reverse("programs:source_list")))
+    kinds = {
+        link.attr("data-value"): int(link.find("span", class_="facet-count").text)
+        for link in html.find_all("a", data_facet="kind")
+    }
+    assert kinds and sum(kinds.values()) == Source.objects.published().count()
+    kind, count = max(kinds.items(), key=lambda item: item[1])
+    narrowed = dom(client.get(reverse("programs:source_list") + f"?kind={kind}"))
+    assert len(narrowed.find("ul", class_="record-list").find_all("li")) == count

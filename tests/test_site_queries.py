@@ -54,8 +54,8 @@ PAGES = {
     url("institution_list"): 4,
     url("person_list", query="?q=rice"): 2,
     url("track_list"): 2,
-    url("statistic_list"): 2,
-    url("source_list"): 2,
+    url("statistic_list"): 3,  # one more: the counts of its facet
+    url("source_list"): 3,  # one more: the counts of its facet
     url("topic_list"): 2,
     url("country_list"): 2,
     url("event_list"): 2,

@@ -168,17 +168,15 @@ def record_parameters(list_view):
     where its table sorts by its columns."""
     columns = getattr(list_view, "COLUMNS", None)
     facets = [_facet(facet) for facet in getattr(list_view, "facets", ())]
-    if facets:
-        return [*RECORD_PARAMETERS[:1], *facets, *RECORD_PARAMETERS[1:]]
     if not columns:
-        return RECORD_PARAMETERS
+        return [*RECORD_PARAMETERS[:1], *facets, *RECORD_PARAMETERS[1:]]
     sort = _query(
         "sort",
         "The column to sort by, as the page's table does; a leading - sorts descending. "
         "Default: relevance with a search, else the first column.",
         {"type": "string", "enum": [f"{sign}{key}" for key in columns for sign in ("", "-")]},
     )
-    return [*RECORD_PARAMETERS[:1], sort, *RECORD_PARAMETERS[1:]]
+    return [*RECORD_PARAMETERS[:1], sort, *facets, *RECORD_PARAMETERS[1:]]
 
 
 def check_filters(params, view):

@@ -18,6 +18,7 @@ from ..models import (
     InstitutionKind,
     Person,
     Source,
+    SourceKind,
     Statistic,
     Topic,
     Track,
@@ -170,6 +171,7 @@ class StatisticListView(RecordListView):
 
     model = Statistic
     template_name = "programs/statistic_list.html"
+    facets = (ForeignKeyFacet("reporter", "Reported by", "reporting bodies", field="reported_by"),)
     # The columns the table sorts by, ?sort=value or ?sort=-value: (heading, field).
     COLUMNS = {
         "measure": ("What is counted", "measure"),
@@ -254,6 +256,7 @@ class SourceDetailView(RecordDetailView):
 
 class SourceListView(RecordListView):
     model = Source
+    facets = (ChoiceFacet("kind", "Kind", field="kind", choices=SourceKind),)
 
     def get_queryset(self):
         return super().get_queryset().select_related("publisher")

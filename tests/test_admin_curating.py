@@ -60,3 +60,13 @@ def test_the_admin_index_calls_axes_login_attempts_and_lockouts(admin_client):
     captions = [caption.text for caption in html.find_all("caption")]
     assert "Login attempts and lockouts" in captions
     assert "Axes" not in captions
+
+
+def test_the_change_page_gives_the_last_change_from_the_history(admin_client, article):
+    dartmouth = Initiative.objects.get(slug="dartmouth-conference")
+    html = dom(admin_client.get(reverse("admin:programs_initiative_change", args=[dartmouth.pk])))
+    row = html.find("div", class_="field-last_change")
+    assert row is not None and "loaded" in row.text
+    assert html.find("div", class_="field-updated_at") is None
+    add = dom(admin_client.get(reverse("admin:programs_initiative_add")))
+    assert add.find("div", class_="field-last_change") is None  # a new record has none yet

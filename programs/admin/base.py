@@ -27,7 +27,9 @@ from ..models import SUBJECT_OF_MODEL, Citation
 from .widgets import SafeAutocompleteFields
 
 YOUR_CHANGE = ("Your change", {"fields": ["change_reason", "loaded_version"]})
-PUBLICATION = ("Publication", {"fields": ["is_published", "created_at", "updated_at"]})
+# "last change" (from the history) rather than `updated_at`, which for a record loaded from the
+# fixtures holds the article's date.
+PUBLICATION = ("Publication", {"fields": ["is_published", "created_at", "last_change"]})
 
 
 class ChoicesOncePerRequest:
@@ -116,7 +118,7 @@ class RecordAdmin(CuratedAdmin):
     """A record with a slug, a public page and a published flag."""
 
     actions = ["publish", "unpublish", "export_csv"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "last_change"]
     # The search box and autocomplete need search_fields; the search itself is the site's.
     search_fields = ["name"]
     search_help_text = "The same search as the public site's."

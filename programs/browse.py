@@ -14,7 +14,7 @@ from operator import or_
 
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
-from django.db.models.functions import Concat, Left
+from django.db.models.functions import Concat, Left, Lower
 from django.db.models.lookups import LessThanOrEqual
 
 from . import caching
@@ -125,12 +125,12 @@ class RelationFacet(Facet):
             .annotate(n=Count("initiative", distinct=True))
         )
         if self.order_by_rank:
-            rows = rows.order_by(f"{other}__rank", f"{other}__name")
+            rows = rows.order_by(f"{other}__rank", Lower(f"{other}__name"), f"{other}__name")
         elif selected:  # the chosen values first, then the most frequent
             chosen = Case(When(**{f"{other}__slug__in": selected}, then=1), default=0)
-            rows = rows.order_by(chosen.desc(), "-n", f"{other}__name")
+            rows = rows.order_by(chosen.desc(), "-n", Lower(f"{other}__name"), f"{other}__name")
         else:
-            rows = rows.order_by("-n", f"{other}__name")
+            rows = rows.order_by("-n", Lower(f"{other}__name"), f"{other}__name")
         if self.limit and not every:
             rows = rows[: self.limit + len(selected) + 1]
         return list(rows)
@@ -517,7 +517,7 @@ class ForeignKeyFacet(Facet):
             .values_list(f"{field}__slug", f"{field}__name")
             .annotate(n=Count("pk"))
         )
-        return list(rows.order_by("-n", f"{field}__name"))
+        return list(rows.order_by("-n", Lower(f"{field}__name"), f"{field}__name"))
 
 
 @dataclass

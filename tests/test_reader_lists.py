@@ -380,3 +380,20 @@ def test_sources_narrow_by_kind(client, article):
     kind, count = max(kinds.items(), key=lambda item: item[1])
     narrowed = dom(client.get(reverse("programs:source_list") + f"?kind={kind}"))
     assert len(narrowed.find("ul", class_="record-list").find_all("li")) == count
+
+
+def test_facet_values_of_equal_count_sort_without_regard_to_case(client, article):
+    html = dom(client.get(reverse("programs:initiative_facet") + "?facet=institution"))
+    names = [
+        link.text.rsplit(" ", 1)[0].lstrip("☐ ").strip()
+        for link in html.find_all("a", data_facet="institution")
+    ]
+    counts = [
+        int(link.find("span", class_="facet-count").text)
+        for link in html.find_all("a", data_facet="institution")
+    ]
+    assert counts == sorted(counts, reverse=True)
+    for count in set(counts):
+        same = [name for name, n in zip(names, counts, strict=True) if n == count]
+        assert same == sorted(same, key=str.lower)
+    assert names.index("Columbia") < names.index("CSIS") and names.index("Harvard") < names.index("HSE")

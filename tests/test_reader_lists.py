@@ -397,3 +397,14 @@ def test_facet_values_of_equal_count_sort_without_regard_to_case(client, article
         same = [name for name, n in zip(names, counts, strict=True) if n == count]
         assert same == sorted(same, key=str.lower)
     assert names.index("Columbia") < names.index("CSIS") and names.index("Harvard") < names.index("HSE")
+
+
+def test_the_json_says_which_facets_have_more_values_and_where_they_all_are(client, many_topics):
+    data = client.get(JSON + "?from=1000").json()
+    facets = {facet["parameter"]: facet for facet in data["facets"]}
+    assert facets["topic"]["more"] is True
+    assert facets["topic"]["all_url"] == "http://testserver" + reverse("programs:initiative_facet") + (
+        "?from=1000&facet=topic"
+    )
+    assert facets["track"]["more"] is False and facets["track"]["all_url"] is None
+    assert client.get(facets["topic"]["all_url"]).status_code == 200

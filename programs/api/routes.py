@@ -123,6 +123,15 @@ def run_list_view(request, kind):
     return view
 
 
+def every_value_page(facet, query):
+    """The page that lists every value of `facet`, keeping the other parameters of `query`."""
+    query = query.copy()
+    for name in ("page", "page_size"):
+        query.pop(name, None)
+    query["facet"] = facet.param
+    return f"{reverse('programs:initiative_facet')}?{query.urlencode()}"
+
+
 def years_of(browse):
     undated, out_of = browse.undated()
     return {
@@ -155,6 +164,8 @@ def initiative_list(request):
                 }
                 for option in options
             ],
+            "more": options.more,
+            "all_url": absolute(request, every_value_page(facet, request.GET)) if options.more else None,
         }
         for facet, options in browse.facets(request.GET)
     ]

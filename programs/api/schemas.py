@@ -57,6 +57,12 @@ class Facet(Schema):
     parameter: str = Field(description="The query parameter; repeat it for several values (either of them).")
     label: str
     options: list[Option]
+    more: bool = Field(
+        default=False,
+        description="Whether the facet has values beyond the most frequent shown here; "
+        "`all_url` lists every one with its count.",
+    )
+    all_url: str | None = Field(default=None, description="The page of every value of this facet, or null.")
 
 
 class Years(Schema):

@@ -60,7 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "simple_history",
     "csp",
-    "axes",
+    "diplomacy.apps.LoginAttemptsConfig",  # django-axes, named for what it holds
     # The request throttle (diplomacy.limits.throttle); its checks of the cache are below.
     "django_ratelimit",
     "programs",

@@ -13,12 +13,14 @@ from functools import cached_property, reduce
 from operator import or_
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, When
-from django.db.models.functions import Substr
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db.models.functions import Concat, Left, Lower
+from django.db.models.lookups import LessThanOrEqual
 
 from . import caching
 from .models import Initiative, InitiativeKind, InitiativeStatus
 from .search import COUNT_CAP, Query, parse
+from .sorting import readable
 
 MAX_VALUES = 20  # values of one facet read from a query string
 MAX_PAGE = 10**7  # past it a page number is only checked against the count (a 404)
@@ -33,10 +35,17 @@ class Option:
     params: object = None  # the query string that toggles this option
 
 
+class Options(list):
+    """A facet's options; `more` when it has values the list does not show (see every_value)."""
+
+    more = False
+
+
 @dataclass
 class Facet:
     param: str
     label: str
+    plural: str = ""  # "topics": for "Show all 34 topics"
 
     def clean(self, values):
         return values
@@ -47,6 +56,9 @@ class Facet:
     def counts(self, results, selected):
         """[(value, label, count)] over `results`."""
         raise NotImplementedError
+
+    def shown(self, rows, selected):
+        return rows, False
 
 
 @dataclass
@@ -102,7 +114,9 @@ class RelationFacet(Facet):
         links = self.through.objects.filter(initiative=OuterRef("pk"), **{f"{self.other}__slug__in": values})
         return Q(Exists(links))
 
-    def counts(self, results, selected):
+    def counts(self, results, selected, *, every=False):
+        """The values over `results`: the `limit` most frequent (and one more, to tell that there
+        are more), or with `every`, all of them."""
         other = self.other
         rows = (
             self.through.objects.published()
@@ -111,15 +125,21 @@ class RelationFacet(Facet):
             .annotate(n=Count("initiative", distinct=True))
         )
         if self.order_by_rank:
-            rows = rows.order_by(f"{other}__rank", f"{other}__name")
+            rows = rows.order_by(f"{other}__rank", Lower(f"{other}__name"), f"{other}__name")
         elif selected:  # the chosen values first, then the most frequent
             chosen = Case(When(**{f"{other}__slug__in": selected}, then=1), default=0)
-            rows = rows.order_by(chosen.desc(), "-n", f"{other}__name")
+            rows = rows.order_by(chosen.desc(), "-n", Lower(f"{other}__name"), f"{other}__name")
         else:
-            rows = rows.order_by("-n", f"{other}__name")
-        if self.limit:
-            rows = rows[: self.limit + len(selected)]
+            rows = rows.order_by("-n", Lower(f"{other}__name"), f"{other}__name")
+        if self.limit and not every:
+            rows = rows[: self.limit + len(selected) + 1]
         return list(rows)
+
+    def shown(self, rows, selected):
+        """(the rows a list shows, whether there are more)."""
+        if not self.limit:
+            return rows, False
+        return rows[: self.limit + len(selected)], len(rows) > self.limit + len(selected)
 
 
 class DecadeFacet(Facet):
@@ -132,28 +152,121 @@ class DecadeFacet(Facet):
         return reduce(or_, (Q(start__startswith=value[:3]) for value in values))
 
     def counts(self, results, selected):
-        counted = dict(
-            results.exclude(start="")
-            .order_by()
-            .annotate(decade=Substr("start", 1, 3))
-            .values_list("decade")
-            .annotate(n=Count("pk"))
-        )
-        counted = {f"{decade}0s": n for decade, n in counted.items()}
+        return self.tally(self.by_start(results.exclude(start="")), selected)
+
+    def by_start(self, results):
+        """{start date: how many} over `results` (one query; there are few distinct dates)."""
+        return dict(results.order_by().values_list("start").annotate(n=Count("pk")))
+
+    def tally(self, by_start, selected):
+        counted = {}
+        for start, n in by_start.items():
+            if start:
+                counted[f"{start[:3]}0s"] = counted.get(f"{start[:3]}0s", 0) + n
         for value in selected:
             counted.setdefault(value, 0)
         return [(decade, decade, counted[decade]) for decade in sorted(counted)]
+
+    def within(self, start, values):
+        """Whether a start date is in one of the decades `values` (as condition())."""
+        return any(start.startswith(value[:3]) for value in values)
 
 
 FACETS = [
     RelationFacet("track", "Track", relation="tracks", other="track", order_by_rank=True),
     ChoiceFacet("kind", "Kind", field="kind", choices=InitiativeKind),
-    RelationFacet("topic", "Topic", relation="topics", other="topic", limit=20),
-    RelationFacet("institution", "Institution", relation="institutions", other="institution", limit=15),
-    RelationFacet("country", "Country", relation="countries", other="country", limit=20),
+    RelationFacet("topic", "Topic", "topics", relation="topics", other="topic", limit=20),
+    RelationFacet(
+        "institution", "Institution", "institutions", relation="institutions", other="institution", limit=15
+    ),
+    RelationFacet("country", "Country", "countries", relation="countries", other="country", limit=20),
     DecadeFacet("decade", "Decade"),
     ChoiceFacet("status", "Status", field="status", choices=InitiativeStatus),
 ]
+
+
+YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits, few: int() refuses a number of 4,300 digits
+FIRST_YEAR, LAST_YEAR = 1000, 2999  # the years a range may name: partial dates have four digits
+
+
+@dataclass
+class YearRange:
+    """The years an initiative began in, from and to (both included), read from `from` and `to`.
+
+    A start date counts when it lies wholly in the range: "1990s" is within 1990–1999 but not
+    within 1995–2005, since it may have been 1991; "early 2000s" counts as the whole decade, since
+    the source names no years. Initiatives with no start date are never within a range; the page
+    says how many it leaves out. Input it cannot read is ignored, with `errors` saying why.
+    """
+
+    start: int | None = None
+    end: int | None = None
+    errors: list = field(default_factory=list)  # [(param, message)]
+    raw: dict = field(default_factory=dict)  # param → the text given, to show back in the form
+
+    PARAMS = ("from", "to")
+
+    @classmethod
+    def from_params(cls, params):
+        years, errors, raw = {}, [], {}
+        for param in cls.PARAMS:
+            text = params.get(param, "").strip()
+            raw[param] = text[:20]
+            if not text:
+                continue
+            if not YEAR.fullmatch(text):
+                errors.append(
+                    (param, f"“{text[:20]}” is not a year: write the year in digits, such as 1990.")
+                )
+            elif not FIRST_YEAR <= int(text) <= LAST_YEAR:
+                errors.append(
+                    (
+                        param,
+                        f"{text} is not a year of this knowledge base: give a year from "
+                        f"{FIRST_YEAR} to {LAST_YEAR}.",
+                    )
+                )
+            else:
+                years[param] = int(text)
+        start, end = years.get("from"), years.get("to")
+        if start is not None and end is not None and start > end:
+            errors.append(
+                (
+                    "to",
+                    f"The range ends before it begins: from {start} to {end}. Give the earlier year first.",
+                )
+            )
+            start = end = None
+        return cls(start, end, errors, raw)
+
+    def __bool__(self):
+        return self.start is not None or self.end is not None
+
+    @property
+    def label(self):
+        if self.start is not None and self.end is not None:
+            return f"{self.start}–{self.end}" if self.start != self.end else str(self.start)
+        return f"from {self.start}" if self.start is not None else f"until {self.end}"
+
+    def contains(self, start):
+        """Whether a start date is within the range: condition(), in Python."""
+        if not start:
+            return False
+        latest = f"{start[:3]}9" if "s" in start else start[:4]
+        return (self.start is None or start[:4] >= f"{self.start:04d}") and (
+            self.end is None or latest <= f"{self.end:04d}"
+        )
+
+    def condition(self):
+        condition = ~Q(start="")
+        if self.start is not None:  # the earliest year the date may mean is in the range
+            condition &= Q(start__gte=f"{self.start:04d}")
+        if self.end is not None:  # and so is the latest: a decade, or part of one, ends in YYY9
+            decade = Q(start__contains="s")
+            condition &= (
+                decade & Q(LessThanOrEqual(Concat(Left("start", 3), Value("9")), f"{self.end:04d}"))
+            ) | (~decade & Q(LessThanOrEqual(Left("start", 4), f"{self.end:04d}")))
+        return condition
 
 
 SORTS = {
@@ -170,6 +283,7 @@ class Browse:
     query: Query = parse("")  # read once: the search, the facet counts and the page all take it
     sort: str = "name"
     selected: dict = field(default_factory=dict)  # param → values, before validation
+    years: YearRange = field(default_factory=YearRange)
 
     @classmethod
     def from_params(cls, params):
@@ -183,7 +297,12 @@ class Browse:
         sort = params.get("sort", "")
         if sort not in SORTS or (sort == "relevance" and not query):
             sort = "relevance" if query else "name"
-        return cls(query=query, sort=sort, selected=selected)
+        return cls(query=query, sort=sort, selected=selected, years=YearRange.from_params(params))
+
+    @property
+    def filtered(self):
+        """Whether anything narrows the list: words, a facet or years."""
+        return bool(self.query or self.selected or self.years)
 
     @cached_property
     def labels(self):
@@ -210,10 +329,12 @@ class Browse:
         """The published initiatives matching the query: searched once, then narrowed by facets."""
         return Initiative.objects.published().search(self.query)
 
-    def narrowed(self, queryset, *, skip=None):
+    def narrowed(self, queryset, *, skip=()):
         for facet in FACETS:
-            if facet.param in self.chosen and facet.param != skip:
+            if facet.param in self.chosen and facet.param not in skip:
                 queryset = queryset.filter(facet.condition(self.chosen[facet.param]))
+        if self.years and "years" not in skip:
+            queryset = queryset.filter(self.years.condition())
         return queryset
 
     @property
@@ -226,43 +347,82 @@ class Browse:
             return queryset  # search() orders by rank
         if self.sort == "start":
             undated_last = Case(When(start="", then=1), default=0, output_field=IntegerField())
-            return queryset.order_by(undated_last, "start", "name")
-        return queryset.order_by("name")
+            return queryset.order_by(undated_last, "start", *readable(Initiative, "name"))
+        return queryset.order_by(*readable(Initiative, "name"))
 
     def facets(self, params):
         """[(facet, [Option])] with counts, and links that toggle each option."""
+        counted = self.counted
         shown = []
-        counted = caching.cached("facets", self.key, self.counts)
         for facet in FACETS:
-            chosen = self.chosen.get(facet.param, [])
-            rows = counted[facet.param]
-            options = []
-            for value, label, count in rows:
-                options.append(Option(value, label, count, value in chosen))
-            known = {option.value for option in options}
-            for value in chosen:  # a chosen value that no longer has results
-                if value not in known:
-                    label = self.labels.get(facet.param, {}).get(value, value)
-                    options.append(Option(value, label, 0, True))
-            for option in options:
-                option.params = self.toggle(params, facet.param, option.value)
+            rows, more = facet.shown(counted[facet.param], self.chosen.get(facet.param, []))
+            options = self.options(params, facet, rows)
+            options.more = more
             shown.append((facet, options))
         return shown
+
+    def options(self, params, facet, rows):
+        chosen = self.chosen.get(facet.param, [])
+        options = Options(Option(value, label, count, value in chosen) for value, label, count in rows)
+        known = {option.value for option in options}
+        for value in chosen:  # a chosen value that no longer has results
+            if value not in known:
+                label = self.labels.get(facet.param, {}).get(value, value)
+                options.append(Option(value, label, 0, True))
+        for option in options:
+            option.params = self.toggle(params, facet.param, option.value)
+        return options
+
+    def every_value(self, params, facet):
+        """[Option] of every value of one facet over the results narrowed by the others: what
+        "Show all" lists. Cached until the data change, as the counts are."""
+
+        def count():
+            results = self.narrowed(self.searched, skip=(facet.param,))
+            return facet.counts(results, self.chosen.get(facet.param, []), every=True)
+
+        return self.options(params, facet, caching.cached("facet-values", (facet.param, self.key), count))
 
     @property
     def key(self):
         """What the results depend on besides the data: the query and the chosen facet values."""
-        return (self.query.text, sorted((param, sorted(values)) for param, values in self.selected.items()))
+        chosen = sorted((param, sorted(values)) for param, values in self.selected.items())
+        return (self.query.text, chosen, (self.years.start, self.years.end))
 
     def counts(self):
         """{param: [(value, label, count)]}: each facet's counts over the results narrowed by the
-        query and the other facets. Costly over many results: cached until the data change."""
-        return {
-            facet.param: facet.counts(
-                self.narrowed(self.searched, skip=facet.param), self.chosen.get(facet.param, [])
-            )
-            for facet in FACETS
-        }
+        query and the other facets. Costly over many results: cached until the data change.
+
+        Under "undated": (how many have no start date, out of how many), over the results but
+        for the years (which leave out every undated initiative). The dates, the decades and the
+        undated are counted in one query, by start date, over the results but for both."""
+        counts = {}
+        for facet in FACETS:
+            chosen = self.chosen.get(facet.param, [])
+            if not isinstance(facet, DecadeFacet):
+                counts[facet.param] = facet.counts(self.narrowed(self.searched, skip=(facet.param,)), chosen)
+                continue
+            by_start = facet.by_start(self.narrowed(self.searched, skip=(facet.param, "years")))
+            dated = {
+                start: n for start, n in by_start.items() if self.years.contains(start) or not self.years
+            }
+            counts[facet.param] = facet.tally(dated, chosen)
+            if chosen:  # the decades leave the undated out too
+                by_start = {
+                    start: n for start, n in by_start.items() if start and facet.within(start, chosen)
+                }
+            counts["undated"] = (by_start.get("", 0), sum(by_start.values()))
+        return counts
+
+    @property
+    def counted(self):
+        # "facet-counts": since the counts carry "undated", an entry of the older "facets" shape
+        # is never read for them.
+        return caching.cached("facet-counts", self.key, self.counts)
+
+    def undated(self):
+        """(how many of the results, years aside, have no start date, out of how many)."""
+        return self.counted["undated"]
 
     def toggle(self, params, param, value):
         """The query string with `value` of `param` switched on or off, back on page 1."""
@@ -284,6 +444,11 @@ class Browse:
                 else:
                     label = self.labels.get(param, {}).get(value, value)
                 active.append((facet.label, label, self.toggle(params, param, value)))
+        if self.years:
+            without = params.copy()
+            for param in (*YearRange.PARAMS, "page"):
+                without.pop(param, None)
+            active.append(("Began", self.years.label, without))
         return active
 
 
@@ -327,3 +492,87 @@ class CappedPaginator(Paginator):
     def num_pages(self):
         # Past a capped count there is at least one more page; asking for it counts further.
         return -(-self.limit // self.per_page) + 1 if self.is_capped else super().num_pages
+
+
+# ---------------------------------------------------------------------------------------------
+# Facets of the other lists (institutions…): the same links and counts, over one model's fields.
+
+
+@dataclass
+class ForeignKeyFacet(Facet):
+    """A facet over a record's foreign key to a published record (an institution's country), by slug."""
+
+    field: str = ""
+
+    def clean(self, values):
+        return [value for value in values if RelationFacet.SLUG.match(value)]
+
+    def condition(self, values):
+        return Q(**{f"{self.field}__slug__in": values, f"{self.field}__is_published": True})
+
+    def counts(self, results, selected):
+        field = self.field
+        rows = (
+            results.order_by()
+            .filter(**{f"{field}__is_published": True})
+            .values_list(f"{field}__slug", f"{field}__name")
+            .annotate(n=Count("pk"))
+        )
+        return list(rows.order_by("-n", Lower(f"{field}__name"), f"{field}__name"))
+
+
+@dataclass
+class Filters:
+    """The chosen values of a list's facets, read from a query string: `Filters.of(facets, GET)`.
+    As with the initiatives, values of one facet are alternatives, facets narrow each other, and
+    each facet counts over the results narrowed by the others."""
+
+    facets: tuple = ()
+    chosen: dict = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, facets, params):
+        chosen = {}
+        for facet in facets:
+            values = list(dict.fromkeys(value for value in params.getlist(facet.param) if value))
+            values = facet.clean(values[:MAX_VALUES])
+            if values:
+                chosen[facet.param] = values
+        return cls(tuple(facets), chosen)
+
+    def narrowed(self, queryset, *, skip=None):
+        for facet in self.facets:
+            if facet.param in self.chosen and facet.param != skip:
+                queryset = queryset.filter(facet.condition(self.chosen[facet.param]))
+        return queryset
+
+    def options(self, params, results):
+        """[(facet, Options)]: one query per facet."""
+        shown = []
+        for facet in self.facets:
+            chosen = self.chosen.get(facet.param, [])
+            rows = facet.counts(self.narrowed(results, skip=facet.param), chosen)
+            options = Options(Option(value, label, count, value in chosen) for value, label, count in rows)
+            known = {option.value for option in options}
+            options.extend(Option(value, value, 0, True) for value in chosen if value not in known)
+            for option in options:
+                option.params = toggled(params, facet.param, chosen, option.value)
+            shown.append((facet, options))
+        return shown
+
+    def active(self, facets_shown):
+        """[(facet label, value label, query string without it)] of the chosen values."""
+        return [
+            (facet.label, option.label, option.params)
+            for facet, options in facets_shown
+            for option in options
+            if option.selected
+        ]
+
+
+def toggled(params, param, chosen, value):
+    """The query string with `value` of `param` switched on or off, back on page 1."""
+    params = params.copy()
+    params.setlist(param, [v for v in chosen if v != value] if value in chosen else [*chosen, value])
+    params.pop("page", None)
+    return params

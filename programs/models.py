@@ -13,7 +13,8 @@ from operator import add, or_
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Q, When
+from django.db.models import Case, F, Q, When
+from django.db.models.functions import Lower
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -258,6 +259,8 @@ class Institution(Record):
     class Meta:
         ordering = ["name"]
         constraints = [choice_constraint("kind", InstitutionKind, "institution_kind_valid", allow_blank=True)]
+        # The lists sort names without regard to case (programs.sorting): this index serves them.
+        indexes = [models.Index(Lower("name"), F("name"), F("id"), name="institution_name_ci")]
 
     def __str__(self):
         return self.name
@@ -277,6 +280,8 @@ class Person(Record):
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
+        # The lists sort names without regard to case (programs.sorting): this index serves them.
+        indexes = [models.Index(Lower("name"), F("name"), F("id"), name="person_name_ci")]
 
     def __str__(self):
         return self.name
@@ -543,6 +548,8 @@ class Initiative(Record):
 
     class Meta:
         ordering = ["name"]
+        # The lists sort names without regard to case (programs.sorting): this index serves them.
+        indexes = [models.Index(Lower("name"), F("name"), F("id"), name="initiative_name_ci")]
         constraints = [
             choice_constraint("kind", InitiativeKind, "initiative_kind_valid", allow_blank=True),
             choice_constraint("status", InitiativeStatus, "initiative_status_valid"),

@@ -44,6 +44,7 @@ urlpatterns = [
     path("search/", search_page(views.search), name="search"),
     path("initiatives/", search_page(views.InitiativeListView.as_view()), name="initiative_list"),
     path("initiatives.csv", public(views.initiative_csv), name="initiative_csv"),
+    path("initiatives/every/", search_page(views.facet_values), name="initiative_facet"),
     path("initiatives/<slug:slug>/", page(views.InitiativeDetailView.as_view()), name="initiative"),
     path("institutions/", search_page(views.InstitutionListView.as_view()), name="institution_list"),
     path("institutions.csv", public(views.record_csv(views.InstitutionListView)), name="institution_csv"),

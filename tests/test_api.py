@@ -420,6 +420,8 @@ def test_the_openapi_document_validates_and_describes_every_endpoint(client, atl
         "country",
         "decade",
         "status",
+        "from",
+        "to",
         "page",
         "page_size",
     }

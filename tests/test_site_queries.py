@@ -50,11 +50,12 @@ PAGES = {
     url("source", "analysis"): 7,
     url("topic", "education"): 4,
     url("country", "russia"): 6,
-    url("institution_list"): 2,
+    # The rows and their count, and one count per facet (kind, country).
+    url("institution_list"): 4,
     url("person_list", query="?q=rice"): 2,
     url("track_list"): 2,
-    url("statistic_list"): 2,
-    url("source_list"): 2,
+    url("statistic_list"): 3,  # one more: the counts of its facet
+    url("source_list"): 3,  # one more: the counts of its facet
     url("topic_list"): 2,
     url("country_list"): 2,
     url("event_list"): 2,

@@ -14,17 +14,22 @@ import csv
 from django.contrib import admin, messages
 from django.contrib.admin.utils import model_ngettext
 from django.db import router, transaction
+from django.db.models import OuterRef, Subquery
 from django.http import StreamingHttpResponse
+from django.utils import formats
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..export import Echo, spreadsheet_safe
 from ..forms import CitationForm, CuratedForm, VersionedForm
+from ..management.commands.load_article import REASON as LOADED
 from ..models import SUBJECT_OF_MODEL, Citation
 from .widgets import SafeAutocompleteFields
 
 YOUR_CHANGE = ("Your change", {"fields": ["change_reason", "loaded_version"]})
-PUBLICATION = ("Publication", {"fields": ["is_published", "created_at", "updated_at"]})
+# "last change" (from the history) rather than `updated_at`, which for a record loaded from the
+# fixtures holds the article's date.
+PUBLICATION = ("Publication", {"fields": ["is_published", "created_at", "last_change"]})
 
 
 class ChoicesOncePerRequest:
@@ -58,6 +63,9 @@ class CuratedAdmin(SafeAutocompleteFields, SimpleHistoryAdmin):
     show_facets = admin.ShowFacets.ALWAYS
     list_per_page = 50
     object_history_list_template = "admin/programs/object_history_list.html"
+
+    class Media:
+        css = {"all": ["programs/admin.css"]}
 
     def get_fieldsets(self, request, obj=None):
         return [*super().get_fieldsets(request, obj), YOUR_CHANGE]
@@ -110,7 +118,7 @@ class RecordAdmin(CuratedAdmin):
     """A record with a slug, a public page and a published flag."""
 
     actions = ["publish", "unpublish", "export_csv"]
-    readonly_fields = ["created_at", "updated_at"]
+    readonly_fields = ["created_at", "last_change"]
     # The search box and autocomplete need search_fields; the search itself is the site's.
     search_fields = ["name"]
     search_help_text = "The same search as the public site's."
@@ -126,6 +134,32 @@ class RecordAdmin(CuratedAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         return queryset.search(search_term), False
+
+    def get_queryset(self, request):
+        # The record's latest version, for the "last change" column: `updated_at` of a record
+        # loaded from the fixtures is the article's date, which no curator changed it on.
+        records = super().get_queryset(request)
+        latest = self.model.history.model.objects.filter(id=OuterRef("pk")).order_by(
+            "-history_date", "-history_id"
+        )
+        return records.annotate(
+            last_change_at=Subquery(latest.values("history_date")[:1]),
+            last_change_reason=Subquery(latest.values("history_change_reason")[:1]),
+            last_change_by=Subquery(latest.values(f"history_user__{get_username_field()}")[:1]),
+        )
+
+    @admin.display(description="last change", ordering="last_change_at")
+    def last_change(self, obj):
+        """When the record last changed and who changed it, from its history: "loaded" for the
+        version the fixtures gave it, "no history" for records written in bulk (synthesize)."""
+        when = getattr(obj, "last_change_at", None)
+        if when is None:
+            return format_html('<span title="{}">no history</span>', "Written in bulk, without a history")
+        day = formats.date_format(when, "j M Y")
+        if getattr(obj, "last_change_reason", None) == LOADED:
+            return format_html('<span title="{}">loaded {}</span>', LOADED, day)
+        by = getattr(obj, "last_change_by", None)
+        return format_html("{} by {}", day, by) if by else day
 
     @admin.display(description="public page")
     def public_page(self, obj):
@@ -156,6 +190,12 @@ class RecordAdmin(CuratedAdmin):
         self.message_user(
             request, f"{done} {len(records)} {model_ngettext(self.opts, len(records))}.", messages.SUCCESS
         )
+
+
+def get_username_field():
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().USERNAME_FIELD
 
 
 class Inline(SafeAutocompleteFields, admin.TabularInline):

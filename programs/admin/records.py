@@ -5,6 +5,7 @@ citations, which have no public page of their own, search their parents' names w
 `search_fields`. Join records and citations are also inlines of their parents.
 """
 
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
@@ -106,7 +107,7 @@ class SourceCitationInline(CitationInline):
 
 @admin.register(Country)
 class CountryAdmin(RecordAdmin):
-    list_display = ["name", "slug", "is_published", "updated_at", "public_page"]
+    list_display = ["name", "slug", "is_published", "last_change", "public_page"]
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [(None, {"fields": ["name", "slug", "other_names"]}), PUBLICATION]
@@ -115,7 +116,7 @@ class CountryAdmin(RecordAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(RecordAdmin):
-    list_display = ["name", "slug", "is_published", "updated_at", "public_page"]
+    list_display = ["name", "slug", "is_published", "last_change", "public_page"]
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [(None, {"fields": ["name", "slug", "description"]}), PUBLICATION]
@@ -144,7 +145,7 @@ class InstitutionAdmin(RecordAdmin):
 
 @admin.register(Person)
 class PersonAdmin(RecordAdmin):
-    list_display = ["name", "description", "is_published", "updated_at", "public_page"]
+    list_display = ["name", "description", "is_published", "last_change", "public_page"]
     list_filter = ["is_published"]
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [(None, {"fields": ["name", "slug", "other_names", "description"]}), PUBLICATION]
@@ -200,7 +201,7 @@ class TrackAdmin(RecordAdmin):
 
 @admin.register(Initiative)
 class InitiativeAdmin(RecordAdmin):
-    list_display = ["name", "kind", "span", "status", "is_published", "updated_at", "public_page"]
+    list_display = ["name", "kind", "span", "status", "is_published", "last_change", "public_page"]
     list_filter = [
         "is_published",
         "kind",
@@ -237,6 +238,11 @@ class InitiativeAdmin(RecordAdmin):
         InitiativePersonInline,
         CitationInline,
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "summary":  # a sentence of up to 300 characters: shown whole, wrapped
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField summary"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         # The stored search document is derived data that no admin page shows.

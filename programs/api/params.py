@@ -9,7 +9,7 @@ import re
 
 from django.http import Http404
 
-from ..browse import FACETS, MAX_VALUES, SORTS, ChoiceFacet, DecadeFacet, RelationFacet
+from ..browse import FACETS, FIRST_YEAR, LAST_YEAR, MAX_VALUES, SORTS, ChoiceFacet, DecadeFacet, RelationFacet
 from ..search import MAX_QUERY_LENGTH
 
 # A page of JSON holds at most this many records.
@@ -69,6 +69,7 @@ def check_browse(params, browse):
         unknown = [value for value in asked if value not in browse.chosen.get(facet.param, [])]
         if unknown:
             errors.append((facet.param, _not_known(facet, unknown)))
+    errors.extend(browse.years.errors)  # the page says why it ignores them, and so does the JSON
     if errors:
         raise BadParameters(errors)
 
@@ -145,8 +146,59 @@ SORT = _query(
     {"type": "string", "enum": list(SORTS)},
 )
 
-INITIATIVE_PARAMETERS = [Q, SORT, *(_facet(facet) for facet in FACETS), PAGE]
+
+def _year(name, which):
+    return _query(
+        name,
+        f"The {which} year the initiatives began in, included. A start known only to a decade (or "
+        "part of one) counts when the whole decade is in the range; initiatives with no start date "
+        "are left out.",
+        {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+    )
+
+
+YEARS = [_year("from", "first"), _year("to", "last")]
+
+INITIATIVE_PARAMETERS = [Q, SORT, *(_facet(facet) for facet in FACETS), *YEARS, PAGE]
 RECORD_PARAMETERS = [Q, PAGE]
+
+
+def record_parameters(list_view):
+    """The parameters of a list of records: with its facets where it has some, and with `sort`
+    where its table sorts by its columns."""
+    columns = getattr(list_view, "COLUMNS", None)
+    facets = [_facet(facet) for facet in getattr(list_view, "facets", ())]
+    if not columns:
+        return [*RECORD_PARAMETERS[:1], *facets, *RECORD_PARAMETERS[1:]]
+    sort = _query(
+        "sort",
+        "The column to sort by, as the page's table does; a leading - sorts descending. "
+        "Default: relevance with a search, else the first column.",
+        {"type": "string", "enum": [f"{sign}{key}" for key in columns for sign in ("", "-")]},
+    )
+    return [*RECORD_PARAMETERS[:1], sort, *facets, *RECORD_PARAMETERS[1:]]
+
+
+def check_filters(params, view):
+    """Errors for facet values a list cannot read (a slug of the wrong shape, an unknown kind)."""
+    errors = []
+    for facet in view.facets:
+        asked = [value for value in dict.fromkeys(params.getlist(facet.param)) if value]
+        if len(asked) > MAX_VALUES:
+            errors.append((facet.param, f"At most {MAX_VALUES} values of {facet.param}."))
+            continue
+        unknown = [value for value in asked if value not in view.filters.chosen.get(facet.param, [])]
+        if unknown:
+            errors.append((facet.param, _not_known(facet, unknown)))
+    if errors:
+        raise BadParameters(errors)
+
+
+def check_column_sort(params, list_view):
+    columns = getattr(list_view, "COLUMNS", None)
+    sort = params.get("sort")
+    if columns and sort is not None and sort.removeprefix("-") not in columns:
+        raise BadParameters([("sort", f"Unknown sort “{sort}”: sort by {', '.join(columns)}, or -column.")])
 
 
 def names(parameters):

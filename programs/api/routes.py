@@ -27,7 +27,7 @@ from ..views.site_search import found
 from . import params
 from .fields import ref
 from .kinds import INITIATIVES, KINDS
-from .schemas import Error, Facet, Home, Page, Search
+from .schemas import Error, Facet, Home, Page, Search, Years
 
 DESCRIPTION = """The Track II Atlas as JSON: every public page has a twin here, at `/api/` followed by
 the page's path, taking the page's query parameters (`/initiatives/?q=students&track=track-ii` →
@@ -123,6 +123,25 @@ def run_list_view(request, kind):
     return view
 
 
+def every_value_page(facet, query):
+    """The page that lists every value of `facet`, keeping the other parameters of `query`."""
+    query = query.copy()
+    for name in ("page", "page_size"):
+        query.pop(name, None)
+    query["facet"] = facet.param
+    return f"{reverse('programs:initiative_facet')}?{query.urlencode()}"
+
+
+def years_of(browse):
+    undated, out_of = browse.undated()
+    return {
+        "from_year": browse.years.start,
+        "to_year": browse.years.end,
+        "undated": undated,
+        "out_of": out_of,
+    }
+
+
 def initiative_list(request):
     kind = INITIATIVES
     params.check_names(request.GET, [*params.names(params.INITIATIVE_PARAMETERS), "page_size"])
@@ -145,6 +164,8 @@ def initiative_list(request):
                 }
                 for option in options
             ],
+            "more": options.more,
+            "all_url": absolute(request, every_value_page(facet, request.GET)) if options.more else None,
         }
         for facet, options in browse.facets(request.GET)
     ]
@@ -153,15 +174,20 @@ def initiative_list(request):
         "query": clean(request.GET.get("q", "")),
         "sort": browse.sort,
         "facets": facets,
+        "years": years_of(browse),
         "results": [kind.row_value(request, row) for row in page.object_list],
     }
 
 
 def record_list(kind):
     def operation(request):
-        params.check_names(request.GET, [*params.names(params.RECORD_PARAMETERS), "page_size"])
+        parameters = params.record_parameters(kind.list_view)
+        params.check_names(request.GET, [*params.names(parameters), "page_size"])
+        params.check_column_sort(request.GET, kind.list_view)
         view = run_list_view(request, kind)
-        paginator, page = params.paginate(view, view.get_queryset(), request.GET)
+        queryset = view.get_queryset()
+        params.check_filters(request.GET, view)
+        paginator, page = params.paginate(view, queryset, request.GET)
         return {
             **page_of(request, kind, paginator, page),
             "query": clean(request.GET.get("q", "")),
@@ -284,12 +310,14 @@ def _register(kind):
     list_schema_fields = {"results": (list[kind.row_schema], ...)}
     if kind is INITIATIVES:
         sort = Literal[tuple(SORTS)]
-        list_schema_fields.update(query=(str, ...), sort=(sort, ...), facets=(list[Facet], ...))
+        list_schema_fields.update(
+            query=(str, ...), sort=(sort, ...), facets=(list[Facet], ...), years=(Years, ...)
+        )
         parameters = params.INITIATIVE_PARAMETERS
         operation = initiative_list
     else:
         list_schema_fields.update(query=(str, ...))
-        parameters = params.RECORD_PARAMETERS
+        parameters = params.record_parameters(kind.list_view)
         operation = record_list(kind)
     list_schema = create_model(f"{kind.model.__name__}List", __base__=Page, **list_schema_fields)
     api.get(

@@ -57,6 +57,22 @@ class Facet(Schema):
     parameter: str = Field(description="The query parameter; repeat it for several values (either of them).")
     label: str
     options: list[Option]
+    more: bool = Field(
+        default=False,
+        description="Whether the facet has values beyond the most frequent shown here; "
+        "`all_url` lists every one with its count.",
+    )
+    all_url: str | None = Field(default=None, description="The page of every value of this facet, or null.")
+
+
+class Years(Schema):
+    from_year: int | None = Field(description="The first year asked for (`from`), or null.")
+    to_year: int | None = Field(description="The last year asked for (`to`), or null.")
+    undated: int = Field(
+        description="How many initiatives matching everything but the years have no start date: "
+        "never within a range of years, so left out when one is asked for."
+    )
+    out_of: int = Field(description="How many initiatives match everything but the years.")
 
 
 class Count(Schema):

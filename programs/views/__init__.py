@@ -5,7 +5,7 @@ from .about import about, data, release_file
 from .citing import RecordVersionView, cite_file
 from .downloads import initiative_csv, record_csv
 from .home import home
-from .initiatives import InitiativeDetailView, InitiativeListView
+from .initiatives import InitiativeDetailView, InitiativeListView, facet_values
 from .records import (
     CountryDetailView,
     CountryListView,
@@ -27,6 +27,7 @@ from .records import (
 from .site_search import search
 
 __all__ = [
+    "facet_values",
     "CountryDetailView",
     "CountryListView",
     "EventDetailView",

@@ -12,9 +12,11 @@ from django.http import (
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from ..browse import Filters
 from ..citing import latest_version
 from ..provenance import Footnotes
 from ..search import near_matches, parse
+from ..sorting import readable
 from .citing import citation_context
 
 # A detail page lists at most this many linked initiatives, then links to the filtered list.
@@ -122,14 +124,22 @@ class RecordListView(ListView):
     template_name = "programs/record_list.html"
     reads = ("q", "page")  # the query parameters it reads (programs.urls, the page cache)
 
+    facets = ()  # programs.browse facets that narrow the list (institutions: kind, country)
+
     def get_queryset(self):
         self.query = parse(self.request.GET.get("q", ""))  # read once, for the search and the page
-        records = self.model.objects.published().search(self.query)
+        self.filters = Filters.of(self.facets, self.request.GET)
+        self.searched = self.model.objects.published().search(self.query)
+        records = self.filters.narrowed(self.searched)
         # search() orders by relevance; otherwise the model's order, which a GROUP BY would drop.
-        return records if self.query else records.order_by(*self.model._meta.ordering)
+        # Names without regard to case: "CSIS" among the C's (programs.sorting).
+        return records if self.query else records.order_by(*readable(self.model, *self.model._meta.ordering))
 
     def get_context_data(self, **kwargs):
         meta = self.model._meta
+        if self.facets:
+            kwargs["facets"] = self.filters.options(self.request.GET, self.searched)
+            kwargs["active"] = self.filters.active(kwargs["facets"])
         context = super().get_context_data(
             kind=meta.verbose_name,
             kinds=meta.verbose_name_plural,

@@ -87,8 +87,9 @@ def initiative_csv(request):
     browse = Browse.from_params(request.GET)
     url_of = page_address(request, "initiative")
     chosen = [value for facet in FACETS for value in browse.chosen.get(facet.param, [])]
-    name = file_name("initiatives", request.GET.get("q", ""), *chosen)
-    if not browse.query and not browse.selected:
+    years = [f"began {browse.years.label.replace('–', ' to ')}"] if browse.years else []
+    name = file_name("initiatives", request.GET.get("q", ""), *chosen, *years)
+    if not browse.filtered:
 
         def write(file):
             file.write(BOM)

@@ -13,8 +13,10 @@ NAMED_PER_YEAR = 3
 ORIGIN = "washington-post-2016-11-05-us-russia-diplomacy-that-is-working"
 
 
-def timeline():
-    """Initiatives by start year: a chart of the counts and the first few names of each year."""
+def timeline(total=None):
+    """Initiatives by start year: a chart of the counts and the first few names of each year.
+    `total`: how many initiatives are published, dated or not, for the chart to say how many
+    it cannot show."""
     dated = Initiative.objects.published().exclude(start="").annotate(year=Substr("start", 1, 4))
     counts = {int(year): n for year, n in dated.order_by().values_list("year").annotate(n=Count("pk"))}
     named = (
@@ -44,7 +46,7 @@ def timeline():
         }
         for year in sorted({*counts, *events})
     ]
-    return Timeline.of(counts), years
+    return Timeline.of(counts, total), years
 
 
 def figures():
@@ -58,7 +60,7 @@ def figures():
         for model in COUNTED
     ]
     tracks = list(Track.objects.published().with_initiative_count())
-    chart, years = timeline()
+    chart, years = timeline(total=counts[0][1])  # COUNTED begins with the initiatives
     origin = Source.objects.published().select_related("publisher").filter(slug=ORIGIN).first()
     return {"counts": counts, "tracks": tracks, "chart": chart, "years": years, "origin": origin}
 

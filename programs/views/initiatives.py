@@ -1,6 +1,8 @@
 """Initiatives: the searchable, faceted list and the detail page (the CSV: views.downloads)."""
 
 from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import render
 from django.views.generic import ListView
 
 from .. import caching
@@ -54,10 +56,39 @@ class InitiativeListView(ListView):
         params = self.request.GET
         browse = self.browse
         context = super().get_context_data(
-            browse=browse, facets=browse.facets(params), active=browse.active(params), sorts=SORTS, **kwargs
+            browse=browse,
+            facets=browse.facets(params),
+            active=browse.active(params),
+            sorts=SORTS,
+            years=browse.years,
+            undated=browse.undated(),
+            **kwargs,
         )
         context["query"] = near_matches(browse.query, context["object_list"])
         return context
+
+
+def facet_values(request):
+    """Every value of one facet (?facet=topic), with its count over the list's results narrowed
+    by the other chosen filters: what the list shows of it is only the most frequent."""
+    params = request.GET.copy()
+    param = params.pop("facet", [""])[-1]
+    facet = next((facet for facet in FACETS if facet.param == param and getattr(facet, "limit", 0)), None)
+    if facet is None:
+        raise Http404("The initiatives have no such facet, or the list shows all its values.")
+    browse = Browse.from_params(params)
+    params.pop("page", None)
+    return render(
+        request,
+        "programs/facet_values.html",
+        {
+            "browse": browse,
+            "facet": facet,
+            "options": browse.every_value(params, facet),
+            "active": browse.active(params),
+            "back": params,
+        },
+    )
 
 
 class InitiativeDetailView(RecordDetailView):

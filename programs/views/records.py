@@ -4,6 +4,7 @@ and events. Each detail view names what it shows (`shown`), from which its footn
 from django.db.models import F, Q
 
 from .. import charts
+from ..browse import ChoiceFacet, ForeignKeyFacet
 from ..models import (
     Affiliation,
     Country,
@@ -14,13 +15,16 @@ from ..models import (
     InitiativeTopic,
     InitiativeTrack,
     Institution,
+    InstitutionKind,
     Person,
     Source,
+    SourceKind,
     Statistic,
     Topic,
     Track,
 )
 from ..provenance import normalized
+from ..sorting import column_sort, readable
 from .common import RecordDetailView, RecordListView, capped, link_row, list_url
 
 # ---------------------------------------------------------------------------------------------
@@ -70,6 +74,10 @@ class InstitutionDetailView(RecordDetailView):
 
 class InstitutionListView(RecordListView):
     model = Institution
+    facets = (
+        ChoiceFacet("kind", "Kind", field="kind", choices=InstitutionKind),
+        ForeignKeyFacet("country", "Country", "countries", field="country"),
+    )
 
     def get_queryset(self):
         return super().get_queryset().select_related("country").with_initiative_count()
@@ -163,14 +171,43 @@ class StatisticListView(RecordListView):
 
     model = Statistic
     template_name = "programs/statistic_list.html"
+    facets = (ForeignKeyFacet("reporter", "Reported by", "reporting bodies", field="reported_by"),)
+    # The columns the table sorts by, ?sort=value or ?sort=-value: (heading, field).
+    COLUMNS = {
+        "measure": ("What is counted", "measure"),
+        "value": ("Value, as stated", "value"),
+        "unit": ("Unit", "unit"),
+        "period": ("Period", "period_start"),
+        "reporter": ("Reported by", "reported_by__name"),
+    }
 
     def get_queryset(self):
-        return super().get_queryset().with_attributions()
+        records = super().get_queryset().with_attributions()
+        asked = self.request.GET.get("sort", "")
+        self.sort, self.descending = column_sort(asked, self.COLUMNS, None if self.query else "measure")
+        if self.sort is None:  # a search, in order of relevance
+            return records
+        field = self.COLUMNS[self.sort][1]
+        return records.order_by(*readable(Statistic, f"-{field}" if self.descending else field))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["charts"] = charts.statistics_by_unit(context["object_list"])
+        context["columns"] = self.columns()
         return context
+
+    def columns(self):
+        """[(heading, aria-sort or "", the query string that sorts by it)]: a column sorted
+        ascending sorts descending when chosen again."""
+        columns = []
+        for key, (heading, _) in self.COLUMNS.items():
+            params = self.request.GET.copy()
+            params.pop("page", None)
+            current = key == self.sort
+            params["sort"] = f"-{key}" if current and not self.descending else key
+            state = ("descending" if self.descending else "ascending") if current else ""
+            columns.append((heading, state, params))
+        return columns
 
 
 # ---------------------------------------------------------------------------------------------
@@ -219,6 +256,7 @@ class SourceDetailView(RecordDetailView):
 
 class SourceListView(RecordListView):
     model = Source
+    facets = (ChoiceFacet("kind", "Kind", field="kind", choices=SourceKind),)
 
     def get_queryset(self):
         return super().get_queryset().select_related("publisher")

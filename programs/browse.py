@@ -286,6 +286,11 @@ class Browse:
     years: YearRange = field(default_factory=YearRange)
 
     @classmethod
+    def params(cls):
+        """The query parameters it reads: the search, the sort, every facet and the years."""
+        return ("q", "sort", *(facet.param for facet in FACETS), *YearRange.PARAMS)
+
+    @classmethod
     def from_params(cls, params):
         query = parse(params.get("q", ""))
         selected = {}
@@ -519,6 +524,35 @@ class ForeignKeyFacet(Facet):
             .annotate(n=Count("pk"))
         )
         return list(rows.order_by("-n", Lower(f"{field}__name"), f"{field}__name"))
+
+
+@dataclass
+class LinkFacet(Facet):
+    """A facet over records linked through a Link model (a person's affiliations), by the slug of
+    the link's other end; only published links (both ends published) count."""
+
+    link: type = None  # the Link model, e.g. Affiliation
+    own: str = ""  # its end that is the listed record ("person")
+    other: str = ""  # its end that is the facet's value ("institution")
+
+    def clean(self, values):
+        return [value for value in values if RelationFacet.SLUG.match(value)]
+
+    def condition(self, values):
+        links = self.link.objects.published().filter(
+            **{self.own: OuterRef("pk"), f"{self.other}__slug__in": values}
+        )
+        return Q(Exists(links))
+
+    def counts(self, results, selected):
+        other = self.other
+        rows = (
+            self.link.objects.published()
+            .filter(**{f"{self.own}__in": results.order_by().values("pk")})
+            .values_list(f"{other}__slug", f"{other}__name")
+            .annotate(n=Count(self.own, distinct=True))
+        )
+        return list(rows.order_by("-n", Lower(f"{other}__name"), f"{other}__name"))
 
 
 @dataclass

@@ -52,7 +52,7 @@ PAGES = {
     url("country", "russia"): 6,
     # The rows and their count, and one count per facet (kind, country).
     url("institution_list"): 4,
-    url("person_list", query="?q=rice"): 2,
+    url("person_list", query="?q=rice"): 3,  # one more: the counts of its facet (affiliations)
     url("track_list"): 2,
     url("statistic_list"): 3,  # one more: the counts of its facet
     url("source_list"): 3,  # one more: the counts of its facet

@@ -126,6 +126,11 @@ class RecordListView(ListView):
 
     facets = ()  # programs.browse facets that narrow the list (institutions: kind, country)
 
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # A list reads its facets' parameters too.
+        cls.reads = (*cls.reads, *(facet.param for facet in cls.facets if facet.param not in cls.reads))
+
     def get_queryset(self):
         self.query = parse(self.request.GET.get("q", ""))  # read once, for the search and the page
         self.filters = Filters.of(self.facets, self.request.GET)

@@ -21,9 +21,7 @@ class InitiativeListView(ListView):
     paginate_by = 20
     paginate_orphans = 3
     paginator_class = CappedPaginator
-    # The query parameters it reads (programs.urls, the page cache): the search, the sort, the
-    # page and every facet.
-    reads = ("q", "sort", "page", *(facet.param for facet in FACETS))
+    reads = (*Browse.params(), "page")  # the query parameters it reads (programs.urls, the page cache)
 
     def get_queryset(self):
         self.browse = Browse.from_params(self.request.GET)
@@ -89,6 +87,9 @@ def facet_values(request):
             "back": params,
         },
     )
+
+
+facet_values.reads = (*Browse.params(), "facet")
 
 
 class InitiativeDetailView(RecordDetailView):

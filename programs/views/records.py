@@ -4,7 +4,7 @@ and events. Each detail view names what it shows (`shown`), from which its footn
 from django.db.models import F, Q
 
 from .. import charts
-from ..browse import ChoiceFacet, ForeignKeyFacet
+from ..browse import ChoiceFacet, ForeignKeyFacet, LinkFacet
 from ..models import (
     Affiliation,
     Country,
@@ -124,6 +124,16 @@ class PersonDetailView(RecordDetailView):
 
 class PersonListView(RecordListView):
     model = Person
+    facets = (
+        LinkFacet(
+            "institution",
+            "Affiliated with",
+            "institutions",
+            link=Affiliation,
+            own="person",
+            other="institution",
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -173,6 +183,7 @@ class StatisticListView(RecordListView):
     template_name = "programs/statistic_list.html"
     facets = (ForeignKeyFacet("reporter", "Reported by", "reporting bodies", field="reported_by"),)
     # The columns the table sorts by, ?sort=value or ?sort=-value: (heading, field).
+    reads = (*RecordListView.reads, "sort")
     COLUMNS = {
         "measure": ("What is counted", "measure"),
         "value": ("Value, as stated", "value"),

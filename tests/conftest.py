@@ -5,21 +5,10 @@ from django.core.management import call_command
 from programs.models import Country, Initiative, Institution, Source, Track
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(settings, tmp_path):
-    """Each test with a cache of its own, empty: nothing computed by another test is reused."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.EXPORT_DIR = tmp_path / "exports"
-    # Tests of pages make many requests from one address: tests/test_limits.py tests the throttle.
-    settings.RATELIMIT_ENABLE = False
-    # Whole pages from the cache have no template context to inspect: tests/test_caching.py
-    # turns the page cache on where it tests it.
-    settings.ATLAS_PAGE_CACHE = False
+def pytest_runtest_setup(item):
+    """Each test starts with an empty cache (diplomacy/settings_test.py), as its database starts
+    from the state of before it: a rolled-back transaction, or a table emptied by
+    wipe_knowledge_base, sends no signal that would start a new generation of the data."""
     cache.clear()
 
 

@@ -220,8 +220,9 @@ def files(settings):
 
 
 def test_the_whole_table_csv_is_made_once_per_generation_of_the_data(
-    client, atlas, settings, django_assert_num_queries
+    client, atlas, settings, django_assert_num_queries, tmp_path
 ):
+    settings.EXPORT_DIR = tmp_path  # a folder of its own, without other tests' files
     first = exported(client)
     [made] = files(settings)
     with django_assert_num_queries(0):

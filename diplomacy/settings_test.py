@@ -35,6 +35,3 @@ EXPORT_DIR = _run_dir / "exports"
 RATELIMIT_ENABLE = False
 # One process's memory, as in the else branch of diplomacy.settings whatever the environment says.
 SILENCED_SYSTEM_CHECKS = sorted({*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003", "django_ratelimit.W001"})  # noqa: F405
-# Whole pages from the cache have no template context to inspect: tests/test_caching.py turns
-# the page cache on where it tests it.
-ATLAS_PAGE_CACHE = False

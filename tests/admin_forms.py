@@ -2,6 +2,8 @@
 
 from django.urls import reverse
 
+from tests.dom import dom
+
 
 def admin_url(model, view="changelist", *args):
     return reverse(f"admin:programs_{model._meta.model_name}_{view}", args=args)
@@ -56,3 +58,11 @@ def add_row(data, prefix, **fields):
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
     data.update({f"{prefix}-{index}-{name}": str(value) for name, value in fields.items()})
     return data
+
+
+def listed(response, column):
+    """The text of one column of the admin's list, row by row, as the curator sees it."""
+    table = dom(response).by_id("result_list")
+    if table is None:  # no record: the admin shows no table
+        return []
+    return [row.find(class_=f"field-{column}").text for row in table.find("tbody").find_all("tr")]

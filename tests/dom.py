@@ -19,6 +19,10 @@ class Node:
     def attr(self, name, default=None):
         return dict(self.element.attributes).get(name, default)
 
+    def has(self, name):
+        """Whether the element carries the attribute, with a value or none (`selected`)."""
+        return any(key == name for key, _ in self.element.attributes)
+
     @property
     def classes(self):
         return (self.attr("class") or "").split()
@@ -75,3 +79,17 @@ def dom(response):
     """The page of a response (or an HTML string) as a Node."""
     html = response if isinstance(response, str) else response.content.decode()
     return Node(parse_html(html))
+
+
+def records_listed(response):
+    """The addresses of the records a list page shows, in its order: the initiatives' results,
+    another kind's rows, or the statistics' table."""
+    page = dom(response)
+    results = page.find("ol", class_="result-list")
+    if results:
+        return [row.find("h3").find("a").attr("href") for row in results.find_all("li", class_="result")]
+    rows = page.find("ul", class_="record-list")
+    if rows:
+        return [row.find("a").attr("href") for row in rows.find_all("li")]
+    table = page.find("table", class_="statistics")
+    return [row.find("a").attr("href") for row in table.find_all("th", scope="row")] if table else []

@@ -297,8 +297,7 @@ def test_searches_past_the_limit_answer_429_and_other_clients_are_spared(client,
     assert Client(REMOTE_ADDR="192.0.2.2").get(reverse("programs:search"), {"q": "space"}).status_code == 200
 
 
-def test_pages_answered_from_the_cache_are_not_counted(client, atlas, throttled, settings):
-    settings.ATLAS_PAGE_CACHE = True
+def test_pages_answered_from_the_cache_are_not_counted(client, atlas, throttled):
     for _ in range(10):
         assert client.get(reverse("programs:search"), {"q": "seminars"}).status_code == 200
 

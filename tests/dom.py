@@ -30,12 +30,17 @@ class Node:
     @property
     def text(self):
         """The text inside, with white space collapsed."""
+        return self.text_without()
+
+    def text_without(self, class_=None):
+        """The text inside, less that of the elements of this class ("footnote": the markers)."""
         parts = []
 
         def walk(element):
             for child in element.children:
                 if isinstance(child, Element):
-                    walk(child)
+                    if class_ is None or class_ not in Node(child).classes:
+                        walk(child)
                 else:
                     parts.append(child)
 

@@ -89,9 +89,9 @@ def current(request, state, name, build):
 
 @pytest.fixture(autouse=True)
 def empty_unless_asked(request, module_data):
-    """A test that asks for neither the article nor the atlas starts from an empty knowledge
-    base, as if the module had built none: emptied inside its transaction, so rolled back."""
-    if not module_data["loaded"] or {"article", "atlas"} & set(request.fixturenames):
+    """A test that asks for none of the article, the atlas and the admin's knowledge base starts
+    from an empty one, as if the module had built none: emptied inside its transaction, so rolled back."""
+    if not module_data["loaded"] or {"article", "atlas", "knowledge_base"} & set(request.fixturenames):
         return
     if not uses_database(request):
         return
@@ -125,34 +125,29 @@ def atlas(request, atlas_module, module_data):
     return current(request, module_data, "atlas", build_atlas)
 
 
-@pytest.fixture
-def country(db):
+def make_country():
     return Country.objects.create(slug="russia", name="Russia", is_published=True)
 
 
-@pytest.fixture
-def source(db):
+def make_source():
     return Source.objects.create(
         slug="a-report", title="A report", kind="report", date="2015", is_published=True
     )
 
 
-@pytest.fixture
-def institution(country):
+def make_institution(country):
     return Institution.objects.create(
         slug="itmo", name="ITMO", kind="university", country=country, is_published=True
     )
 
 
-@pytest.fixture
-def track(db):
+def make_track():
     return Track.objects.create(
         slug="track-ii", name="Track II", rank=3, definition="Unofficial dialogue.", is_published=True
     )
 
 
-@pytest.fixture
-def initiative(track):
+def make_initiative(track):
     initiative = Initiative.objects.create(
         slug="a-dialogue",
         name="A Dialogue",
@@ -163,6 +158,31 @@ def initiative(track):
     )
     initiative.tracks.add(track)
     return initiative
+
+
+@pytest.fixture
+def country(db):
+    return make_country()
+
+
+@pytest.fixture
+def source(db):
+    return make_source()
+
+
+@pytest.fixture
+def institution(country):
+    return make_institution(country)
+
+
+@pytest.fixture
+def track(db):
+    return make_track()
+
+
+@pytest.fixture
+def initiative(track):
+    return make_initiative(track)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -200,9 +220,11 @@ def curator_client(client, curator):
     return client
 
 
-@pytest.fixture
-def knowledge_base(initiative, institution, source, track, country):
-    """Two or more records of every model, linked the way the article links them, all cited."""
+def build_knowledge_base():
+    """Two or more records of every model, linked the way the article links them, all cited:
+    {model name: records}."""
+    country, track = make_country(), make_track()
+    initiative, institution, source = make_initiative(track), make_institution(country), make_source()
     from programs.models import (
         Affiliation,
         Citation,
@@ -303,3 +325,14 @@ def knowledge_base(initiative, institution, source, track, country):
             for passage in ("A first passage.", "A second passage."):
                 Citation.objects.create(source=article, passage=passage, **{field: record})
     return subjects
+
+
+@pytest.fixture(scope="module")
+def knowledge_base_module(module_data, django_db_blocker):
+    build_for_module(module_data, django_db_blocker, "knowledge_base", build_knowledge_base)
+
+
+@pytest.fixture
+def knowledge_base(request, knowledge_base_module, module_data):
+    """The admin's small knowledge base (build_knowledge_base), built once per module."""
+    return current(request, module_data, "knowledge_base", build_knowledge_base)

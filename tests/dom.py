@@ -74,7 +74,12 @@ class Node:
         return found[0] if found else None
 
     def by_id(self, id):
-        return self.find(id=id)
+        """The element of this id inside (an index of the ids, made on first use)."""
+        if not hasattr(self, "_ids"):
+            self._ids = {}
+            for node in self.find_all():
+                self._ids.setdefault(node.attr("id"), node)
+        return self._ids.get(id)
 
     def __repr__(self):
         return f"<{self.name} {self.text[:60]!r}>"

@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from programs.models import Country, Initiative, Institution, Source, Track
 
@@ -10,6 +11,29 @@ def pytest_runtest_setup(item):
     from the state of before it: a rolled-back transaction, or a table emptied by
     wipe_knowledge_base, sends no signal that would start a new generation of the data."""
     cache.clear()
+
+
+MODULE_DATA = ("article", "atlas", "knowledge_base")
+
+
+def pytest_collection_modifyitems(items):
+    """Within each module, the tests that read the same data (MODULE_DATA) run one after another
+    and the transactional ones, which empty the database, last: each module builds each kind of
+    data once. Otherwise the order is kept."""
+    first = {}
+
+    def order(entry):
+        position, item = entry
+        names = getattr(item, "fixturenames", ())
+        data = next((name for name in MODULE_DATA if name in names), None)
+        marker = item.get_closest_marker("django_db")
+        transactional = bool({"transactional_db", "live_server"} & set(names)) or bool(
+            marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        )
+        module = first.setdefault(item.nodeid.split("::")[0], position)
+        return module, transactional, first.setdefault((module, transactional, data), position), position
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=order)]
 
 
 def load_article():
@@ -71,16 +95,22 @@ def build_for_module(state, blocker, name, build):
 
 
 def current(request, state, name, build):
-    """The data for one test: the module's, or built for this test if the module's is not there."""
+    """The data for one test: the module's (made the module's if another kind was), or built for
+    this test alone when its transaction has begun."""
     if is_transactional(request):
         # Its database is emptied after it: what the module built goes too.
         value = state["value"] if state["loaded"] == name else build()
         state.update(loaded=None, value=None)
         return value
+    if state["loaded"] != name and not connection.in_atomic_block:
+        # The module's data is of another kind (or gone with a transactional test): built again
+        # for the module, outside the test's transaction, for this test and the ones after it.
+        build_for_module(state, request.getfixturevalue("django_db_blocker"), name, build)
     request.getfixturevalue("db")
     if state["loaded"] == name:
         return state["value"]
-    # Within this test's transaction, rolled back after it: the module's other data out of the way.
+    # The test's transaction had begun (another fixture opened it): within it, rolled back after
+    # it, the module's other data out of the way.
     if state["loaded"]:
         wipe_knowledge_base()
     with request.getfixturevalue("django_capture_on_commit_callbacks")(execute=True):

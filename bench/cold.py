@@ -26,7 +26,6 @@ import django  # noqa: E402
 django.setup()
 
 
-from django.conf import settings  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
@@ -38,7 +37,6 @@ TIMES = 5
 
 
 def main():
-    settings.ATLAS_PAGE_CACHE = False
     client = Client(headers={"X-Forwarded-Proto": "https"}, secure=True)
     print("| page | median ms | queries |")
     print("|---|---:|---:|")

@@ -112,17 +112,12 @@ def cached_page(view, reads=EVERY):
     that query string alone, so that what is kept is what its key says.
 
     A request with a session or messages cookie (a curator, who may preview drafts) is always
-    answered afresh, and only a plain 200 answer that sets no cookie is kept. The setting
-    ATLAS_PAGE_CACHE = False turns it off (the tests of what views put in their context do).
+    answered afresh, and only a plain 200 answer that sets no cookie is kept.
     """
 
     @wraps(view)
     def serve(request, *args, **kwargs):
-        if (
-            request.method not in ("GET", "HEAD")
-            or PERSONAL_COOKIES & request.COOKIES.keys()
-            or not getattr(settings, "ATLAS_PAGE_CACHE", True)
-        ):
+        if request.method not in ("GET", "HEAD") or PERSONAL_COOKIES & request.COOKIES.keys():
             return view(request, *args, **kwargs)
         query = query_read(request, reads)
         if reads is not EVERY:

@@ -1,6 +1,11 @@
 """Helpers for the admin's tests: post a change form the way a browser would."""
 
+import re
+
 from django.urls import reverse
+
+from tests.dom import dom
+from tests.hostile import FormReader
 
 
 def admin_url(model, view="changelist", *args):
@@ -8,25 +13,13 @@ def admin_url(model, view="changelist", *args):
 
 
 def form_data(response):
-    """The POST data of the admin form in `response`, as a browser would send it untouched."""
-    context = response.context
-    forms = [context["adminform"].form]
-    data = {}
-    for inline in context.get("inline_admin_formsets", []):
-        formset = inline.formset
-        forms += [formset.management_form, *formset.forms]
-    for form in forms:
-        for field in form:
-            value = field.value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                data[field.html_name] = "on"
-            elif isinstance(value, list | tuple):
-                data[field.html_name] = [str(item) for item in value]
-            else:
-                data[field.html_name] = str(value)
-    return data
+    """The POST data of the admin's form in `response`, as a browser would send it untouched:
+    one value a field ("on" for a ticked box), a list for a multiple choice."""
+    html = response.content.decode()
+    form_id = re.search(r'<form\b[^>]*\bid="(\w+_form)"', html).group(1)
+    reader = FormReader(form_id)
+    reader.feed(html)
+    return {name: values[0] if len(values) == 1 else values for name, values in reader.data.items() if values}
 
 
 def change(client, record, **changes):
@@ -37,16 +30,29 @@ def change(client, record, **changes):
 
 
 def errors(response):
-    """The form's errors by field ("__all__" for the form's own), as plain strings."""
-    form = response.context["adminform"].form
-    found = {field: list(messages) for field, messages in form.errors.items()}
-    for inline in response.context.get("inline_admin_formsets", []):
-        for inline_form in inline.formset.forms:
-            for field, messages in inline_form.errors.items():
-                found.setdefault(f"{inline.formset.prefix}-{field}", []).extend(messages)
-        found_non_form = list(inline.formset.non_form_errors())
-        if found_non_form:
-            found.setdefault(inline.formset.prefix, []).extend(found_non_form)
+    """The errors the form shows, by field ("__all__" for the form's own), as plain strings; a
+    row's by its inline and field ("citations-passage"), an inline's own by its prefix."""
+    page = dom(response)
+    found, in_inlines = {}, set()
+
+    def add(key, listed):
+        found.setdefault(key, []).extend(item.text for item in listed.find_all("li"))
+
+    for group in page.find_all("div", class_="inline-group"):
+        prefix = group.attr("id").removesuffix("-group")
+        for listed in group.find_all("ul", class_="errorlist"):
+            in_inlines.add(id(listed.element))
+            if "nonform" in listed.classes:
+                add(prefix, listed)
+            elif "nonfield" in listed.classes:
+                add(f"{prefix}-__all__", listed)
+    for listed in page.find_all("ul", class_="errorlist"):
+        if listed.attr("id"):  # "id_end_error", "id_citations-0-passage_error"
+            name = listed.attr("id").removeprefix("id_").removesuffix("_error")
+            row = re.fullmatch(r"(.+)-\d+-(.+)", name)
+            add(f"{row[1]}-{row[2]}" if row else name, listed)
+        elif "nonfield" in listed.classes and id(listed.element) not in in_inlines:
+            add("__all__", listed)
     return found
 
 
@@ -56,3 +62,11 @@ def add_row(data, prefix, **fields):
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
     data.update({f"{prefix}-{index}-{name}": str(value) for name, value in fields.items()})
     return data
+
+
+def listed(response, column):
+    """The text of one column of the admin's list, row by row, as the curator sees it."""
+    table = dom(response).by_id("result_list")
+    if table is None:  # no record: the admin shows no table
+        return []
+    return [row.find(class_=f"field-{column}").text for row in table.find("tbody").find_all("tr")]

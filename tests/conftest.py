@@ -1,26 +1,39 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.db import connection
 
 from programs.models import Country, Initiative, Institution, Source, Track
 
 
-@pytest.fixture(autouse=True)
-def fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache(settings, tmp_path):
-    """Each test with a cache of its own, empty: nothing computed by another test is reused."""
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    settings.EXPORT_DIR = tmp_path / "exports"
-    # Tests of pages make many requests from one address: tests/test_limits.py tests the throttle.
-    settings.RATELIMIT_ENABLE = False
-    # Whole pages from the cache have no template context to inspect: tests/test_caching.py
-    # turns the page cache on where it tests it.
-    settings.ATLAS_PAGE_CACHE = False
+def pytest_runtest_setup(item):
+    """Each test starts with an empty cache (diplomacy/settings_test.py), as its database starts
+    from the state of before it: a rolled-back transaction, or a table emptied by
+    wipe_knowledge_base, sends no signal that would start a new generation of the data."""
     cache.clear()
+
+
+MODULE_DATA = ("article", "atlas", "knowledge_base")
+
+
+def pytest_collection_modifyitems(items):
+    """Within each module, the tests that read the same data (MODULE_DATA) run one after another
+    and the transactional ones, which empty the database, last: each module builds each kind of
+    data once. Otherwise the order is kept."""
+    first = {}
+
+    def order(entry):
+        position, item = entry
+        names = getattr(item, "fixturenames", ())
+        data = next((name for name in MODULE_DATA if name in names), None)
+        marker = item.get_closest_marker("django_db")
+        transactional = bool({"transactional_db", "live_server"} & set(names)) or bool(
+            marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+        )
+        module = first.setdefault(item.nodeid.split("::")[0], position)
+        return module, transactional, first.setdefault((module, transactional, data), position), position
+
+    items[:] = [item for _, item in sorted(enumerate(items), key=order)]
 
 
 def load_article():
@@ -82,16 +95,22 @@ def build_for_module(state, blocker, name, build):
 
 
 def current(request, state, name, build):
-    """The data for one test: the module's, or built for this test if the module's is not there."""
+    """The data for one test: the module's (made the module's if another kind was), or built for
+    this test alone when its transaction has begun."""
     if is_transactional(request):
         # Its database is emptied after it: what the module built goes too.
         value = state["value"] if state["loaded"] == name else build()
         state.update(loaded=None, value=None)
         return value
+    if state["loaded"] != name and not connection.in_atomic_block:
+        # The module's data is of another kind (or gone with a transactional test): built again
+        # for the module, outside the test's transaction, for this test and the ones after it.
+        build_for_module(state, request.getfixturevalue("django_db_blocker"), name, build)
     request.getfixturevalue("db")
     if state["loaded"] == name:
         return state["value"]
-    # Within this test's transaction, rolled back after it: the module's other data out of the way.
+    # The test's transaction had begun (another fixture opened it): within it, rolled back after
+    # it, the module's other data out of the way.
     if state["loaded"]:
         wipe_knowledge_base()
     with request.getfixturevalue("django_capture_on_commit_callbacks")(execute=True):
@@ -100,9 +119,9 @@ def current(request, state, name, build):
 
 @pytest.fixture(autouse=True)
 def empty_unless_asked(request, module_data):
-    """A test that asks for neither the article nor the atlas starts from an empty knowledge
-    base, as if the module had built none: emptied inside its transaction, so rolled back."""
-    if not module_data["loaded"] or {"article", "atlas"} & set(request.fixturenames):
+    """A test that asks for none of the article, the atlas and the admin's knowledge base starts
+    from an empty one, as if the module had built none: emptied inside its transaction, so rolled back."""
+    if not module_data["loaded"] or {"article", "atlas", "knowledge_base"} & set(request.fixturenames):
         return
     if not uses_database(request):
         return
@@ -136,34 +155,29 @@ def atlas(request, atlas_module, module_data):
     return current(request, module_data, "atlas", build_atlas)
 
 
-@pytest.fixture
-def country(db):
+def make_country():
     return Country.objects.create(slug="russia", name="Russia", is_published=True)
 
 
-@pytest.fixture
-def source(db):
+def make_source():
     return Source.objects.create(
         slug="a-report", title="A report", kind="report", date="2015", is_published=True
     )
 
 
-@pytest.fixture
-def institution(country):
+def make_institution(country):
     return Institution.objects.create(
         slug="itmo", name="ITMO", kind="university", country=country, is_published=True
     )
 
 
-@pytest.fixture
-def track(db):
+def make_track():
     return Track.objects.create(
         slug="track-ii", name="Track II", rank=3, definition="Unofficial dialogue.", is_published=True
     )
 
 
-@pytest.fixture
-def initiative(track):
+def make_initiative(track):
     initiative = Initiative.objects.create(
         slug="a-dialogue",
         name="A Dialogue",
@@ -174,6 +188,31 @@ def initiative(track):
     )
     initiative.tracks.add(track)
     return initiative
+
+
+@pytest.fixture
+def country(db):
+    return make_country()
+
+
+@pytest.fixture
+def source(db):
+    return make_source()
+
+
+@pytest.fixture
+def institution(country):
+    return make_institution(country)
+
+
+@pytest.fixture
+def track(db):
+    return make_track()
+
+
+@pytest.fixture
+def initiative(track):
+    return make_initiative(track)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -211,9 +250,11 @@ def curator_client(client, curator):
     return client
 
 
-@pytest.fixture
-def knowledge_base(initiative, institution, source, track, country):
-    """Two or more records of every model, linked the way the article links them, all cited."""
+def build_knowledge_base():
+    """Two or more records of every model, linked the way the article links them, all cited:
+    {model name: records}."""
+    country, track = make_country(), make_track()
+    initiative, institution, source = make_initiative(track), make_institution(country), make_source()
     from programs.models import (
         Affiliation,
         Citation,
@@ -314,3 +355,14 @@ def knowledge_base(initiative, institution, source, track, country):
             for passage in ("A first passage.", "A second passage."):
                 Citation.objects.create(source=article, passage=passage, **{field: record})
     return subjects
+
+
+@pytest.fixture(scope="module")
+def knowledge_base_module(module_data, django_db_blocker):
+    build_for_module(module_data, django_db_blocker, "knowledge_base", build_knowledge_base)
+
+
+@pytest.fixture
+def knowledge_base(request, knowledge_base_module, module_data):
+    """The admin's small knowledge base (build_knowledge_base), built once per module."""
+    return current(request, module_data, "knowledge_base", build_knowledge_base)

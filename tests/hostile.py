@@ -243,6 +243,8 @@ class FormReader(HTMLParser):
 
     def handle_data(self, data):
         if self.textarea and self.textarea in self.data:
+            if not self.data[self.textarea][-1]:  # a browser drops the newline that opens a textarea
+                data = data.removeprefix("\r").removeprefix("\n")
             self.data[self.textarea][-1] += data
 
 

@@ -220,8 +220,9 @@ def files(settings):
 
 
 def test_the_whole_table_csv_is_made_once_per_generation_of_the_data(
-    client, atlas, settings, django_assert_num_queries
+    client, atlas, settings, django_assert_num_queries, tmp_path
 ):
+    settings.EXPORT_DIR = tmp_path  # a folder of its own, without other tests' files
     first = exported(client)
     [made] = files(settings)
     with django_assert_num_queries(0):
@@ -296,8 +297,7 @@ def test_searches_past_the_limit_answer_429_and_other_clients_are_spared(client,
     assert Client(REMOTE_ADDR="192.0.2.2").get(reverse("programs:search"), {"q": "space"}).status_code == 200
 
 
-def test_pages_answered_from_the_cache_are_not_counted(client, atlas, throttled, settings):
-    settings.ATLAS_PAGE_CACHE = True
+def test_pages_answered_from_the_cache_are_not_counted(client, atlas, throttled):
     for _ in range(10):
         assert client.get(reverse("programs:search"), {"q": "seminars"}).status_code == 200
 

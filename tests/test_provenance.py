@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
+from django.test import Client
 from django.urls import reverse
 
 from programs.models import (
@@ -27,6 +28,7 @@ from programs.models import (
     Topic,
     Track,
 )
+from tests.conftest import build_for_module, load_article
 from tests.dom import dom
 
 pytestmark = pytest.mark.django_db
@@ -206,11 +208,19 @@ def detail_pages():
             yield record.get_absolute_url()
 
 
-def test_every_footnote_points_at_a_quoted_passage_and_no_passage_is_quoted_twice(article, client):
-    pages = list(detail_pages())
-    assert len(pages) > 100
-    for url in pages:
-        page = dom(client.get(url))
+@pytest.fixture(scope="module")
+def article_pages(module_data, django_db_blocker):
+    """{address: page} of every detail page of the article's records, drawn and read once for the
+    tests that read them all (they only read)."""
+    build_for_module(module_data, django_db_blocker, "article", load_article)
+    with django_db_blocker.unblock():
+        client = Client()
+        return {url: dom(client.get(url)) for url in detail_pages()}
+
+
+def test_every_footnote_points_at_a_quoted_passage_and_no_passage_is_quoted_twice(article, article_pages):
+    assert len(article_pages) > 100
+    for url, page in article_pages.items():
         passages = page.find_all("li", class_="passage")
         quotes = [passage.find("blockquote").text for passage in passages]
         assert len(quotes) == len(set(quotes)), url
@@ -220,9 +230,8 @@ def test_every_footnote_points_at_a_quoted_passage_and_no_passage_is_quoted_twic
                 assert target is not None and target.find("blockquote"), (url, link.attr("href"))
 
 
-def test_every_fact_of_every_detail_page_carries_a_footnote(article, client):
-    for url in detail_pages():
-        page = dom(client.get(url))
+def test_every_fact_of_every_detail_page_carries_a_footnote(article, article_pages):
+    for url, page in article_pages.items():
         h1 = page.find("h1")
         assert h1.find("sup", class_="footnote"), url
         for facts in page.find_all("dl", class_="facts"):

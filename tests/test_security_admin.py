@@ -40,7 +40,7 @@ def admins_with_inlines():
 
 
 @pytest.fixture
-def staff_client(article):
+def owner_client(article):
     owner = get_user_model().objects.create_superuser("owner", password=secrets.token_urlsafe(16))
     client = Client()
     client.force_login(owner)
@@ -83,14 +83,14 @@ def test_some_model_has_inlines():
 
 
 @pytest.mark.parametrize("failing", ["save_formset", "log_change"])
-def test_an_exception_mid_save_leaves_the_database_as_it_was(staff_client, monkeypatch, failing):
+def test_an_exception_mid_save_leaves_the_database_as_it_was(owner_client, monkeypatch, failing):
     """The record is written, then its related rows (save_related → save_formset), then the
     admin's log entry: make each step fail after the ones before it have written."""
     model, model_admin = admins_with_inlines()[0]
     record = record_with_inline_rows(model, model_admin)
     assert record is not None, f"the article has no {model._meta.model_name} with inline rows"
     url = f"/admin/{model._meta.app_label}/{model._meta.model_name}/{record.pk}/change/"
-    data, _ = read_form(staff_client, url, model)
+    data, _ = read_form(owner_client, url, model)
     post = edited(data)
 
     original = getattr(model_admin, failing)
@@ -105,7 +105,7 @@ def test_an_exception_mid_save_leaves_the_database_as_it_was(staff_client, monke
     inline_rows = snapshot(edited_inline(model_admin).model, None)
     monkeypatch.setattr(model_admin, failing, write_then_fail)
     with pytest.raises(DiskFull):
-        staff_client.post(url, post)
+        owner_client.post(url, post)
     assert calls == [failing], "the save never reached the failing step: the form was refused"
 
     # Seen from another connection: nothing of the failed save was committed.
@@ -116,6 +116,6 @@ def test_an_exception_mid_save_leaves_the_database_as_it_was(staff_client, monke
 
     # And the same post, without the failure, does save: the failure was the only obstacle.
     monkeypatch.setattr(model_admin, failing, original)
-    assert staff_client.post(url, post).status_code == 302
+    assert owner_client.post(url, post).status_code == 302
     assert snapshot(model, record.pk) != before
     assert snapshot(edited_inline(model_admin).model, None) != inline_rows

@@ -3,7 +3,6 @@ no "admin" account by default, the session rotated at login and ended at logout.
 
 import io
 import re
-import secrets
 
 import pytest
 from axes.models import AccessAttempt
@@ -14,6 +13,8 @@ from django.core.management import call_command
 from django.db.models import F
 from django.test import Client
 
+from tests.conftest import CURATOR_PASSWORD
+
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/admin/login/?next=/admin/"
@@ -21,13 +22,9 @@ User = get_user_model()
 
 
 @pytest.fixture
-def password():
-    return secrets.token_urlsafe(16)
-
-
-@pytest.fixture
-def curator(password):
-    return User.objects.create_user("curator", password=password, is_staff=True)
+def password(curator):
+    """The curator's (tests/conftest.py)."""
+    return CURATOR_PASSWORD
 
 
 def attempt(username, password, address="203.0.113.7"):

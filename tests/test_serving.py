@@ -1,14 +1,14 @@
 """Serving as `make serve` does: a liveness view, static files through WhiteNoise, cached templates."""
 
 import os
+import runpy
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.template import engines
-from django.template.loaders.cached import Loader as CachedLoader
+from django.template.loaders.filesystem import Loader as FilesystemLoader
 from django.templatetags.static import static
 from django.urls import reverse
 
@@ -33,20 +33,40 @@ def test_healthz_answers_even_where_the_database_may_not_be_reached(client):
     assert client.get("/healthz").status_code == 200
 
 
-def test_templates_go_through_the_cached_loader():
-    loaders = engines["django"].engine.template_loaders
-    assert [type(loader) for loader in loaders] == [CachedLoader]
+@pytest.mark.django_db
+def test_a_template_is_read_from_its_file_once(client, monkeypatch):
+    reads = []
+    read = FilesystemLoader.get_contents  # the app folders' loader too
+
+    def counted(self, origin):
+        reads.append(origin.name)
+        return read(self, origin)
+
+    monkeypatch.setattr(FilesystemLoader, "get_contents", counted)
+    client.get("/admin/login/")  # its templates read, unless an earlier test drew them
+    reads.clear()
+    # The login page is never from the page cache: its templates are drawn again, from memory.
+    response = client.get("/admin/login/")
+    assert response.status_code == 200 and 'name="password"' in response.text
+    assert reads == []
 
 
-def production(code):
-    """Run `code` with the production settings `make serve` uses; return what it prints."""
+PRODUCTION = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_ALLOWED_HOSTS": "atlas.example.org,testserver",
+    "DJANGO_CONN_MAX_AGE": "600",
+}
+
+
+def production(code, tmp_path):
+    """Run `code` with the production settings `make serve` uses (on an SQLite file of its own);
+    return what it prints."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
     environment.update(
+        PRODUCTION,
         DJANGO_SETTINGS_MODULE="diplomacy.settings",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY="x" * 50,
-        DJANGO_ALLOWED_HOSTS="atlas.example.org",
-        DJANGO_CONN_MAX_AGE="600",
+        DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
     )
     result = subprocess.run(
         [sys.executable, "-c", "import django; django.setup()\n" + code],
@@ -59,31 +79,34 @@ def production(code):
     return result.stdout.split()
 
 
-def test_production_serves_hashed_compressed_static_files_and_keeps_connections():
-    backend, middleware, conn_max_age, loader = production(
-        "from django.conf import settings\n"
-        "from django.template import engines\n"
-        "print(settings.STORAGES['staticfiles']['BACKEND'])\n"
-        "print(','.join(m.rsplit('.', 1)[-1] for m in settings.MIDDLEWARE))\n"
-        "print(settings.DATABASES['default']['CONN_MAX_AGE'])\n"
-        "print(type(engines['django'].engine.template_loaders[0]).__module__)\n"
+def test_production_keeps_its_database_connection_from_one_request_to_the_next(tmp_path):
+    [kept] = production(
+        "from django.core.signals import request_finished, request_started\n"
+        "from django.db import connection\n"
+        "request_started.send(None)\n"
+        "connection.ensure_connection()\n"
+        "opened = connection.connection\n"
+        "request_finished.send(None)\n"
+        "request_started.send(None)\n"
+        "connection.ensure_connection()\n"
+        "print(connection.connection is opened)\n",
+        tmp_path,
     )
-    assert backend == "whitenoise.storage.CompressedManifestStaticFilesStorage"
-    # Static files are answered before any middleware that would do work for them (sessions…).
-    order = middleware.split(",")
-    assert order.index("WhiteNoiseMiddleware") < order.index("SessionMiddleware")
-    assert order.index("SecurityMiddleware") < order.index("WhiteNoiseMiddleware")
-    assert conn_max_age == "600"
-    assert loader == "django.template.loaders.cached"
+    assert kept == "True"
 
 
 @pytest.mark.django_db
-def test_collected_static_files_are_served_with_far_future_caching(client, settings, tmp_path):
+def test_production_serves_collected_static_files_hashed_compressed_and_cached_for_ever(
+    client, settings, tmp_path, monkeypatch
+):
+    for name in [name for name in os.environ if name.startswith("DJANGO_")]:
+        monkeypatch.delenv(name)
+    for name, value in PRODUCTION.items():
+        monkeypatch.setenv(name, value)
+    production_settings = runpy.run_path(str(ROOT / "diplomacy" / "settings.py"))
+    settings.STORAGES = production_settings["STORAGES"]
+    settings.MIDDLEWARE = production_settings["MIDDLEWARE"]
     settings.STATIC_ROOT = tmp_path
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-    }
     call_command("collectstatic", interactive=False, verbosity=0)
     url = static("admin/css/base.css")
     assert url != "/static/admin/css/base.css"  # the name carries a hash of the content
@@ -91,3 +114,6 @@ def test_collected_static_files_are_served_with_far_future_caching(client, setti
     assert response.status_code == 200
     assert "immutable" in response["Cache-Control"]
     assert response["Content-Encoding"] == "gzip"
+    # Answered after the security headers, before the middleware of pages (their policy).
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response

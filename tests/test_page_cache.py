@@ -25,11 +25,6 @@ pytestmark = pytest.mark.django_db
 DARTMOUTH = "dartmouth-conference"
 
 
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.ATLAS_PAGE_CACHE = True
-
-
 def text(response):
     assert response.status_code == 200, response.status_code
     return response.content.decode()

@@ -10,11 +10,6 @@ from tests.dom import dom
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def page_cache_on(settings):
-    settings.ATLAS_PAGE_CACHE = True  # as in production
-
-
 def names(response):
     [rows] = dom(response).find_all("ul", class_="record-list")
     return sorted(row.find_all("a")[0].text for row in rows.find_all("li"))

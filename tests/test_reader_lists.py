@@ -3,6 +3,7 @@ the page says about what it leaves out."""
 
 import csv
 import io
+from urllib.parse import parse_qsl
 
 import pytest
 from django.urls import reverse
@@ -176,7 +177,9 @@ def test_every_value_keeps_the_other_filters_and_a_choice_goes_back_to_the_list(
         "Track: Track II",
         "Began: from 1960",
     ]
-    assert html.find("p", class_="back").find("a").attr("href") == LIST + "?track=track-ii&from=1960"
+    back = html.find("p", class_="back").find("a").attr("href")
+    path, _, query = back.partition("?")
+    assert path == LIST and sorted(parse_qsl(query)) == [("from", "1960"), ("track", "track-ii")]
     choice = facet_links(html, "topic")["theme-01"]
     assert choice.attr("href").startswith(LIST + "?")
     narrowed = page(client, choice.attr("href").removeprefix(LIST))

@@ -1,5 +1,6 @@
 """A reader's tasks on a phone (390 px wide), in Chromium, on the article's records: open the
-filters from above the results, narrow by years, sort the statistics, see every value of a facet.
+filters from above the results, find a record by another spelling, narrow by years, sort the
+statistics, see every value of a facet.
 
 Each step saves a screenshot under test-artifacts/screenshots/<test name>/.
 """
@@ -56,6 +57,23 @@ def test_on_a_phone_open_the_filters_above_the_results_and_narrow_by_a_facet(art
     expect(page.locator(".active-filters")).to_contain_text("Track: Track II")
     expect(page.locator("summary.filters-toggle")).to_have_text("Filters (1 chosen)")
     assert box(page.locator("summary.filters-toggle"))["y"] < box(page.locator("#results-heading"))["y"]
+
+
+def test_on_a_phone_find_the_accelerator_by_startups(article, page, screenshot):
+    """The article writes "start-ups"; a reader types "startups" in the header's search box."""
+    page.set_viewport_size(PHONE)
+    page.goto("/")
+    box_ = page.get_by_role("searchbox").first
+    box_.fill("startups")
+    box_.press("Enter")
+    page.wait_for_url(re.compile(r"q=startups"))
+    screenshot("startups-found")
+    accelerator = page.get_by_role("link", name="American Councils’ innovation accelerator")
+    expect(accelerator).to_be_visible()
+    expect(page.locator("mark", has_text="start-ups").first).to_be_visible()
+    accelerator.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("American Councils’ innovation accelerator")
+    screenshot("accelerator")
 
 
 def test_initiatives_begun_before_2000_and_how_many_have_no_start_date(article, page, screenshot):

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from urllib.parse import parse_qsl
 
 import pytest
 from django.urls import reverse
@@ -49,9 +50,10 @@ def page_of(response):
 
 
 def sort_of(response):
-    """The sort the sort menu shows as chosen."""
-    [chosen] = [option for option in dom(response).by_id("sort").find_all("option") if option.has("selected")]
-    return chosen.attr("value")
+    """The sort the sort links show as chosen."""
+    [sorts] = dom(response).find_all("nav", class_="sorts")
+    [chosen] = sorts.find_all("a", aria_current="true")
+    return dict(parse_qsl(chosen.attr("href").partition("?")[2]))["sort"]
 
 
 def counts(response, param):

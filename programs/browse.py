@@ -470,7 +470,7 @@ class CappedPaginator(Paginator):
     start = 0  # where the page asked for begins
 
     def page(self, number):
-        if str(number).isdigit():  # before the count is taken; anything else is refused by Django
+        if str(number).isascii() and str(number).isdigit():  # before the count; Django refuses the rest
             self.start = min(int(number) - 1, MAX_PAGE) * self.per_page
         return super().page(number)
 

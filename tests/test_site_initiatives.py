@@ -187,6 +187,7 @@ def test_pages(client, atlas):
     get(client, "?page=3", status=404)
     get(client, "?page=0", status=404)
     get(client, "?page=abc", status=404)
+    get(client, "?page=%C2%B2", status=404)  # "²": a digit to str.isdigit, not to int()
     get(client, "?page=99999999999999999999", status=404)
     assert names_on(get(client, "?page=last")) == names_on(get(client, "?page=2"))
 

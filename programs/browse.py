@@ -293,12 +293,7 @@ class Browse:
     @classmethod
     def from_params(cls, params):
         query = parse(params.get("q", ""))
-        selected = {}
-        for facet in FACETS:
-            values = list(dict.fromkeys(value for value in params.getlist(facet.param) if value))
-            values = facet.clean(values[:MAX_VALUES])
-            if values:
-                selected[facet.param] = values
+        selected = Filters.of(FACETS, params).chosen  # read as every list reads its facets
         sort = params.get("sort", "")
         if sort not in SORTS or (sort == "relevance" and not query):
             sort = "relevance" if query else "name"

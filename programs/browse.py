@@ -12,12 +12,25 @@ from dataclasses import dataclass, field
 from functools import cached_property, reduce
 from operator import or_
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
+from django.db import connections
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import Concat, Left, Lower
 from django.db.models.lookups import LessThanOrEqual
 
-from . import caching
 from .models import Initiative, InitiativeKind, InitiativeStatus
 from .search import COUNT_CAP, Query, parse
 from .sorting import readable
@@ -57,6 +70,15 @@ class Facet:
         """[(value, label, count)] over `results`."""
         raise NotImplementedError
 
+    def grouped(self, where):
+        """(SQL, params): this facet's rows (value, label, position, n) over the initiatives of
+        `hits` (Browse.counts) for which the SQL condition `where` holds."""
+        raise NotImplementedError
+
+    def tallied(self, rows, selected):
+        """[(value, label, count)] from the rows of grouped()."""
+        raise NotImplementedError
+
     def shown(self, rows, selected):
         return rows, False
 
@@ -73,7 +95,14 @@ class ChoiceFacet(Facet):
         return Q(**{f"{self.field}__in": values})
 
     def counts(self, results, selected):
-        counted = dict(results.order_by().values_list(self.field).annotate(n=Count("pk")))
+        return self.tallied(results.order_by().values_list(self.field).annotate(n=Count("pk")), selected)
+
+    def grouped(self, where):
+        column = Initiative._meta.get_field(self.field).column
+        return f"SELECT {column}, NULL, 0, COUNT(*) FROM hits WHERE {where} GROUP BY {column}", ()  # noqa: S608
+
+    def tallied(self, rows, selected):
+        counted = {value: n for value, *_, n in rows}  # (value, n) or grouped()'s (value, …, n)
         return [
             (value, label, counted.get(value, 0))
             for value, label in self.choices.choices
@@ -117,23 +146,43 @@ class RelationFacet(Facet):
     def counts(self, results, selected, *, every=False):
         """The values over `results`: the `limit` most frequent (and one more, to tell that there
         are more), or with `every`, all of them."""
-        other = self.other
         rows = (
-            self.through.objects.published()
-            .filter(initiative__in=results.values("pk"))
-            .values_list(f"{other}__slug", f"{other}__name")
+            self.links()
+            .filter(initiative__in=results.order_by().values("pk"))
+            .values_list("value", "label", "position")
             .annotate(n=Count("initiative", distinct=True))
         )
-        if self.order_by_rank:
-            rows = rows.order_by(f"{other}__rank", Lower(f"{other}__name"), f"{other}__name")
-        elif selected:  # the chosen values first, then the most frequent
-            chosen = Case(When(**{f"{other}__slug__in": selected}, then=1), default=0)
-            rows = rows.order_by(chosen.desc(), "-n", Lower(f"{other}__name"), f"{other}__name")
-        else:
-            rows = rows.order_by("-n", Lower(f"{other}__name"), f"{other}__name")
-        if self.limit and not every:
-            rows = rows[: self.limit + len(selected) + 1]
-        return list(rows)
+        return self.tallied(rows, selected, every=every)
+
+    def links(self, links=None):
+        """The published `links`, with the linked record's slug, name and (for the tracks) rank."""
+        other = self.other
+        position = F(f"{other}__rank") if self.order_by_rank else Value(0)
+        links = self.through.objects.published() if links is None else links
+        return links.annotate(value=F(f"{other}__slug"), label=F(f"{other}__name"), position=position)
+
+    def grouped(self, where):
+        links = self.links(self.through.objects.published_from("initiative")).values(
+            "initiative_id", "value", "label", "position"
+        )
+        sql, params = compiled(links)
+        return (
+            "SELECT l.value, l.label, l.position, COUNT(DISTINCT hits.id) FROM hits "  # noqa: S608 (ours)
+            f"JOIN ({sql}) AS l ON l.initiative_id = hits.id "
+            f"WHERE {where} GROUP BY l.value, l.label, l.position",
+            params,
+        )
+
+    def tallied(self, rows, selected, *, every=False):
+        """In rank order (tracks), or the chosen values first, then the most frequent."""
+
+        def order(row):
+            value, label, position, n = row
+            by_name = (label.lower(), label)
+            return (position, *by_name) if self.order_by_rank else (value not in selected, -n, *by_name)
+
+        rows = [(value, label, n) for value, label, _, n in sorted(rows, key=order)]
+        return rows if not self.limit or every else rows[: self.limit + len(selected) + 1]
 
     def shown(self, rows, selected):
         """(the rows a list shows, whether there are more)."""
@@ -151,14 +200,11 @@ class DecadeFacet(Facet):
     def condition(self, values):
         return reduce(or_, (Q(start__startswith=value[:3]) for value in values))
 
-    def counts(self, results, selected):
-        return self.tally(self.by_start(results.exclude(start="")), selected)
-
-    def by_start(self, results):
-        """{start date: how many} over `results` (one query; there are few distinct dates)."""
-        return dict(results.order_by().values_list("start").annotate(n=Count("pk")))
+    def grouped(self, where):
+        return f"SELECT start, NULL, 0, COUNT(*) FROM hits WHERE {where} GROUP BY start", ()  # noqa: S608
 
     def tally(self, by_start, selected):
+        """[(decade, decade, count)] from {start date: how many}."""
         counted = {}
         for start, n in by_start.items():
             if start:
@@ -183,6 +229,11 @@ FACETS = [
     DecadeFacet("decade", "Decade"),
     ChoiceFacet("status", "Status", field="status", choices=InitiativeStatus),
 ]
+
+
+def compiled(queryset):
+    """(SQL, params) of `queryset` on its own database, to be part of a larger statement."""
+    return queryset.query.get_compiler(using=queryset.db).as_sql()
 
 
 YEAR = re.compile(r"[0-9]{1,4}")  # ASCII digits, few: int() refuses a number of 4,300 digits
@@ -375,13 +426,11 @@ class Browse:
 
     def every_value(self, params, facet):
         """[Option] of every value of one facet over the results narrowed by the others: what
-        "Show all" lists. Cached until the data change, as the counts are."""
-
-        def count():
-            results = self.narrowed(self.searched, skip=(facet.param,))
-            return facet.counts(results, self.chosen.get(facet.param, []), every=True)
-
-        return self.options(params, facet, caching.cached("facet-values", (facet.param, self.key), count))
+        "Show all" lists."""
+        results = self.narrowed(self.searched, skip=(facet.param,))
+        return self.options(
+            params, facet, facet.counts(results, self.chosen.get(facet.param, []), every=True)
+        )
 
     @property
     def key(self):
@@ -389,20 +438,53 @@ class Browse:
         chosen = sorted((param, sorted(values)) for param, values in self.selected.items())
         return (self.query.text, chosen, (self.years.start, self.years.end))
 
+    def groups(self):
+        """{param: [(value, label, position, n)]}: every facet's groups over the results, in one
+        statement. The search runs once, into `hits`, with a flag for each chosen facet (and the
+        years); each facet groups the hits that the other facets' flags let through."""
+        groups = {facet.param: [] for facet in FACETS}
+        flags = {
+            facet.param: facet.condition(self.chosen[facet.param])
+            for facet in FACETS
+            if facet.param in self.chosen
+        }
+        if self.years:
+            flags["years"] = self.years.condition()
+        flagged = {f"in_{name}": ExpressionWrapper(flag, BooleanField()) for name, flag in flags.items()}
+        columns = ("id", "kind", "status", "start", *flagged)
+        try:
+            sql, params = compiled(self.searched.order_by().values(*columns[:4], **flagged))
+        except EmptyResultSet:  # a query with nothing to search for in it: no results to count
+            return groups
+        parts = []
+        for number, facet in enumerate(FACETS):
+            skip = {facet.param, "years"} if isinstance(facet, DecadeFacet) else {facet.param}
+            where = " AND ".join(f"hits.in_{name}" for name in flags if name not in skip) or "1 = 1"
+            part, part_params = facet.grouped(where)
+            parts.append(f"SELECT {number}, g.* FROM ({part}) AS g")  # noqa: S608 (names are ours)
+            params = (*params, *part_params)
+        statement = f"WITH hits ({', '.join(columns)}) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(parts)
+        with connections[self.searched.db].cursor() as cursor:
+            cursor.execute(statement, params)
+            for number, *row in cursor.fetchall():
+                groups[FACETS[number].param].append(row)
+        return groups
+
     def counts(self):
         """{param: [(value, label, count)]}: each facet's counts over the results narrowed by the
-        query and the other facets. Costly over many results: cached until the data change.
+        query and the other facets (groups()).
 
         Under "undated": (how many have no start date, out of how many), over the results but
         for the years (which leave out every undated initiative). The dates, the decades and the
-        undated are counted in one query, by start date, over the results but for both."""
+        undated are counted together, by start date, over the results but for both."""
+        rows = self.groups()
         counts = {}
         for facet in FACETS:
             chosen = self.chosen.get(facet.param, [])
             if not isinstance(facet, DecadeFacet):
-                counts[facet.param] = facet.counts(self.narrowed(self.searched, skip=(facet.param,)), chosen)
+                counts[facet.param] = facet.tallied(rows[facet.param], chosen)
                 continue
-            by_start = facet.by_start(self.narrowed(self.searched, skip=(facet.param, "years")))
+            by_start = {start: n for start, _, _, n in rows[facet.param]}
             dated = {
                 start: n for start, n in by_start.items() if self.years.contains(start) or not self.years
             }
@@ -414,11 +496,9 @@ class Browse:
             counts["undated"] = (by_start.get("", 0), sum(by_start.values()))
         return counts
 
-    @property
+    @cached_property
     def counted(self):
-        # "facet-counts": since the counts carry "undated", an entry of the older "facets" shape
-        # is never read for them.
-        return caching.cached("facet-counts", self.key, self.counts)
+        return self.counts()
 
     def undated(self):
         """(how many of the results, years aside, have no start date, out of how many)."""
@@ -455,13 +535,9 @@ class Browse:
 class CappedPaginator(Paginator):
     """A paginator that counts at most `cap` results past the page asked for, so that a huge
     result set counts fast and yet every page stays reachable by paging on: on page 1 it counts
-    up to 10,000, on page 500 up to 20,000, and so on.
-
-    With `cache_key` (Browse.key) set, the count is kept until the data change.
-    """
+    up to 10,000, on page 500 up to 20,000, and so on."""
 
     cap = COUNT_CAP
-    cache_key = None
     start = 0  # where the page asked for begins
 
     def page(self, number):
@@ -476,13 +552,8 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        def count():
-            # Unordered: counting needs no rank, and without ORDER BY the LIMIT stops the scan.
-            return self.object_list.order_by().values("pk")[: self.limit + 1].count()
-
-        if self.cache_key is None:
-            return count()
-        return caching.cached("count", (self.cache_key, self.limit), count)
+        # Unordered: counting needs no rank, and without ORDER BY the LIMIT stops the scan.
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
 
     @property
     def is_capped(self):

@@ -119,6 +119,11 @@ class LinkQuerySet(models.QuerySet):
         """The links a reader may see: both records they join are published."""
         return self.filter(**{f"{end}__is_published": True for end in self.model.ENDS})
 
+    def published_from(self, end):
+        """The links a reader may see from records of `end` already known to be published (a
+        search's published matches): published() without reading `end` again."""
+        return self.filter(**{f"{other}__is_published": True for other in self.model.ENDS if other != end})
+
 
 class LinkManager(models.Manager.from_queryset(LinkQuerySet)):
     def get_by_natural_key(self, *key):

@@ -5,7 +5,6 @@ from django.http import Http404
 from django.shortcuts import render
 from django.views.generic import ListView
 
-from .. import caching
 from ..browse import FACETS, SORTS, Browse, CappedPaginator
 from ..models import Initiative, Statistic, Track
 from ..search import near_matches, snippet_fields, with_headlines
@@ -29,26 +28,6 @@ class InitiativeListView(ListView):
         quoted = snippet_fields(results) if self.browse.query else ()  # when Python quotes matches
         results = results.only(*INITIATIVE_ROW, *quoted).prefetch_related(published_tracks())
         return with_headlines(results, self.browse.query)
-
-    def get_paginator(self, *args, **kwargs):
-        paginator = super().get_paginator(*args, **kwargs)
-        paginator.cache_key = self.browse.key
-        return paginator
-
-    def paginate_queryset(self, queryset, page_size):
-        paginator, page, rows, is_paginated = super().paginate_queryset(queryset, page_size)
-        # Which initiatives a page shows is kept until the data change: ranking every match of
-        # a common word costs far more than loading twenty rows by id.
-        # The page's size is part of the key: the JSON twin may ask for other sizes.
-        parts = (self.browse.key, self.browse.sort, paginator.per_page, paginator.orphans, page.number)
-        ids = caching.get("page", parts)
-        if ids is None:
-            page.object_list = list(page.object_list)
-            caching.put("page", parts, [row.pk for row in page.object_list])
-        else:
-            by_id = {row.pk: row for row in queryset.filter(pk__in=ids).order_by()}
-            page.object_list = [by_id[pk] for pk in ids if pk in by_id]
-        return paginator, page, page.object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         params = self.request.GET

@@ -131,8 +131,10 @@ DATABASES = {
 ATLAS_NEAR_MISS = 0.55
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT: compiling a page's statements (40–60 ms each, measured in bench/RESULTS.md) costs
+    # more than it saves on queries meant to answer in milliseconds.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-        f"-c pg_trgm.word_similarity_threshold={ATLAS_NEAR_MISS}"
+        f"-c pg_trgm.word_similarity_threshold={ATLAS_NEAR_MISS} -c jit=off"
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.db.backends.postgresql.client import DatabaseClient
 from django.db.models import Prefetch
 
-from programs import bulk_load
+from programs import bulk_load, summary
 from programs.progress import silent
 from programs.search_index import reindex
 
@@ -50,6 +50,8 @@ FORMAT, VERSION = "track-ii-atlas", 2
 # Made again by `migrate`, with keys of their own: not in a JSON Lines backup, referred to by
 # natural key.
 REMADE_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
+# Derived from the records, as the search documents are: counted again by a restore.
+DERIVED = {"programs.facetcount"}
 # Not part of the knowledge base (sessions, login-attempt records): in no backup, emptied by a
 # restore (in a custom-format dump, their tables without their rows).
 LEFT_OUT_APPS = {"sessions", "axes"}
@@ -72,7 +74,9 @@ def backed_up_models():
     return [
         model
         for model in serializers.sort_dependencies(app_list, allow_cycles=True)
-        if model._meta.label_lower not in REMADE_BY_MIGRATE and not model._meta.proxy and model._meta.managed
+        if model._meta.label_lower not in REMADE_BY_MIGRATE | DERIVED
+        and not model._meta.proxy
+        and model._meta.managed
     ]
 
 
@@ -279,6 +283,7 @@ def restore_jsonl(path, manifest, progress=silent):
         bulk_load.analyze(stored)  # so that reindex's queries plan for the new rows
         progress("search documents", 0, 1)
         reindex()
+        summary.rebuild()
         progress("search documents", 1, 1)
     check_counts(path, manifest, backed_up_models())
 

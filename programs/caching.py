@@ -152,8 +152,8 @@ def data_changed(sender, using="default", **kwargs):
 def connect():
     """Watch every model of the knowledge base; called once from ProgramsConfig.ready()."""
     for model in apps.get_app_config("programs").get_models(include_auto_created=True):
-        if model._meta.model_name.startswith("historical"):
-            continue  # a history row goes with a change of its record, which is watched
+        if model._meta.model_name.startswith("historical") or model._meta.model_name == "facetcount":
+            continue  # a history row, or a count, goes with a change of its record, which is watched
         uid = f"programs.caching.{model._meta.label_lower}"
         # Rows of a many-to-many table, explicit join records included, may be added in bulk
         # (`initiative.topics.add(…)`), which only m2m_changed tells of.

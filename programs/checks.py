@@ -9,6 +9,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from . import summary
 from .models import CITABLE, Citation, InitiativeStatus, Source
 
 
@@ -83,6 +84,18 @@ def misquoted_citations(texts):
 def problems(texts=None):
     yield from unsupported_statements()
     yield from misquoted_citations(texts or {})
+    yield from drifted_counts()
+
+
+def drifted_counts():
+    """Facet counts of the whole list that differ from the data (programs.summary)."""
+    for facet, key, kept, counted in summary.drift():
+        value, label, _, _ = kept or counted
+        yield (
+            f"The count of {facet} “{label or value or key}” kept for the list of initiatives "
+            f"is {kept[-1] if kept else 'missing'}, the data say {counted[-1] if counted else 'none'}: "
+            "run `manage.py reindex`."
+        )
 
 
 # ---------------------------------------------------------------------------------------------

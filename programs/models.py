@@ -1179,3 +1179,58 @@ class Citation(CitationSubjects):
             choices = ", ".join(known) or "none: it supports the link itself"
             message = f"Not a fact of a {kind}: {', '.join(map(str, unknown))}. Choose among: {choices}."
             raise ValidationError({"facts": message})
+
+
+# ---------------------------------------------------------------------------------------------
+# Derived data
+
+
+class FacetCountQuerySet(models.QuerySet):
+    def get_by_natural_key(self, facet, key):
+        return self.get(facet=facet, key=key)
+
+    def groups(self, most=None):
+        """{facet: [(value, label, position, n)]} of the whole list, as Browse.groups() counts
+        them, at most `most[facet]` of a facet (the most frequent); None when the counts are not
+        kept (a database filled without programs.summary)."""
+        fields = ("facet", "value", "label", "position", "n")
+        rows = self.exclude(facet__in=most or ()).values_list(*fields)
+        for facet, top in (most or {}).items():  # the most frequent, as programs.browse orders them
+            ordered = self.filter(facet=facet).order_by("-n", Lower("label"), "label")
+            rows = rows.union(ordered.values_list(*fields)[:top], all=True)
+        groups = defaultdict(list)
+        for facet, value, label, position, n in rows:
+            groups[facet].append((value, label, position, n))
+        return groups if FacetCount.TOTAL in groups else None
+
+
+class FacetCount(models.Model):
+    """How many published initiatives each facet value has, over them all: what the unfiltered
+    list of initiatives shows. Derived data, kept by programs.summary in the transaction of
+    each change; in no backup or history."""
+
+    TOTAL = "initiatives"  # the row of how many initiatives are published; absent: not counted
+
+    facet = models.CharField(max_length=20, help_text="The facet's query parameter, such as topic.")
+    key = models.CharField(
+        max_length=120, help_text="The linked record's primary key, or the value itself (a kind, a start)."
+    )
+    value = models.CharField(max_length=120, help_text="The value in the query string: a slug or a choice.")
+    label = models.CharField(max_length=300, blank=True, help_text="The linked record's name.")
+    position = models.IntegerField(default=0, help_text="A track's rank; 0 for the others.")
+    n = models.IntegerField(help_text="How many published initiatives have it.")
+
+    objects = FacetCountQuerySet.as_manager()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["facet", "key"], name="facetcount_unique")]
+        # A facet's most frequent values, in the list's order, read from the index's start.
+        indexes = [
+            models.Index("facet", F("n").desc(), Lower("label"), "label", name="facetcount_most_frequent")
+        ]
+
+    def __str__(self):
+        return f"{self.facet}={self.value}: {self.n}"
+
+    def natural_key(self):
+        return (self.facet, self.key)

@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 
+from programs import summary
 from programs.models import Country, Initiative, Institution, Source, Track
 
 
@@ -57,6 +58,7 @@ def wipe_knowledge_base():
         for model in apps.get_app_config("programs").get_models(include_auto_created=True)
     ]
     connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+    summary.rebuild()  # as a database fresh from migrate: the empty knowledge base counted
 
 
 def is_transactional(request):

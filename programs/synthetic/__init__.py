@@ -19,7 +19,7 @@ from django.apps import apps
 from django.db import transaction
 from django.db.models import Q
 
-from .. import bulk_load, caching, search_index
+from .. import bulk_load, caching, search_index, summary
 from ..models import (
     CITABLE,
     CITATION_SUBJECTS,
@@ -88,6 +88,7 @@ def synthesize(initiatives, seed=1, progress=silent):
         for start in range(0, initiatives, REINDEX_BATCH):
             search_index.reindex(ids[start : start + REINDEX_BATCH])
             progress("search documents", min(start + REINDEX_BATCH, initiatives), initiatives)
+        summary.rebuild()
         progress("indexes and foreign keys", 0, 1)
     progress("indexes and foreign keys", 1, 1)
     caching.new_generation()  # bulk writes send no signal
@@ -155,6 +156,7 @@ def remove_and_tidy():
     """`remove()` with the foreign keys checked once at the end rather than row by row."""
     with transaction.atomic(), bulk_load.foreign_keys_deferred(app_models()):
         deleted = remove()
+        summary.rebuild()
     caching.new_generation()
     bulk_load.vacuum_analyze(all_tables())
     return deleted

@@ -5,6 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import get_history_manager_for_model
 
+from programs import summary
 from programs.progress import shown
 
 FIXTURE = "article"
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             progress("first versions", 0, 1)
             created = record_initial_history()
             progress("first versions", 1, 1)
+            summary.rebuild()  # loaddata saves raw: the counts are not kept one by one
         if created:
             self.stdout.write(f"Recorded the initial version of {created} records.")
 

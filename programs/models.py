@@ -14,7 +14,7 @@ from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Q, When
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Substr
 from django.db.models.lookups import Exact
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -554,7 +554,18 @@ class Initiative(Record):
     class Meta:
         ordering = ["name"]
         # The lists sort names without regard to case (programs.sorting): this index serves them.
-        indexes = [models.Index(Lower("name"), F("name"), F("id"), name="initiative_name_ci")]
+        indexes = [
+            models.Index(Lower("name"), F("name"), F("id"), name="initiative_name_ci"),
+            # The home page's timeline names the first initiatives of each year (views.home).
+            models.Index(
+                Substr("start", 1, 4),
+                F("start"),
+                F("name"),
+                include=["slug"],
+                name="initiative_year_first",
+                condition=Q(is_published=True) & ~Q(start=""),
+            ),
+        ]
         constraints = [
             choice_constraint("kind", InitiativeKind, "initiative_kind_valid", allow_blank=True),
             choice_constraint("status", InitiativeStatus, "initiative_status_valid"),
@@ -1193,13 +1204,15 @@ class FacetCountQuerySet(models.QuerySet):
         """{facet: [(value, label, position, n)]} of the whole list, as Browse.groups() counts
         them, at most `most[facet]` of a facet (the most frequent); None when the counts are not
         kept (a database filled without programs.summary)."""
-        fields = ("facet", "value", "label", "position", "n")
-        rows = self.exclude(facet__in=most or ()).values_list(*fields)
-        for facet, top in (most or {}).items():  # the most frequent, as programs.browse orders them
-            ordered = self.filter(facet=facet).order_by("-n", Lower("label"), "label")
-            rows = rows.union(ordered.values_list(*fields)[:top], all=True)
+        rows = self.all()
+        if most:  # the most frequent, in the list's order: the start of facetcount_most_frequent
+            tops = (
+                Q(pk__in=self.filter(facet=f).order_by("-n", Lower("label"), "label").values("pk")[:n])
+                for f, n in most.items()
+            )
+            rows = rows.filter(reduce(or_, tops, ~Q(facet__in=most)))
         groups = defaultdict(list)
-        for facet, value, label, position, n in rows:
+        for facet, value, label, position, n in rows.values_list("facet", "value", "label", "position", "n"):
             groups[facet].append((value, label, position, n))
         return groups if FacetCount.TOTAL in groups else None
 
@@ -1226,7 +1239,13 @@ class FacetCount(models.Model):
         constraints = [models.UniqueConstraint(fields=["facet", "key"], name="facetcount_unique")]
         # A facet's most frequent values, in the list's order, read from the index's start.
         indexes = [
-            models.Index("facet", F("n").desc(), Lower("label"), "label", name="facetcount_most_frequent")
+            models.Index(
+                F("facet"),
+                F("n").desc(),
+                Lower("label"),
+                F("label"),
+                name="facetcount_most_frequent",
+            )
         ]
 
     def __str__(self):

@@ -19,6 +19,7 @@ from django.urls import reverse
 
 from programs import caching
 from programs.models import Initiative
+from programs.search import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -106,14 +107,14 @@ def three_caches(pages_location="pages", most=3):
 
 def test_culling_pages_never_takes_the_generation_or_the_figures(client, article, settings):
     settings.CACHES = three_caches()
-    text(client.get("/"))  # the home page's figures, in "default"
+    text(client.get("/search/?q=students"))  # the global search's groups, in "default"
     before = caching.generation()
-    figures = caching.get("home", ())
-    assert figures is not None
+    found = caching.get("site-search", (parse("students").text,))
+    assert found
     for initiative in Initiative.objects.published()[:8]:  # more pages than "pages" keeps
         text(client.get(initiative.get_absolute_url()))
     assert caching.generation() == before
-    assert caching.get("home", ()) == figures
+    assert caching.get("site-search", (parse("students").text,)) == found
 
 
 def test_one_cache_for_all_would_lose_the_generation_to_a_cull(client, article, settings):

@@ -32,7 +32,7 @@ from django.db.models.functions import Concat, Left, Lower
 from django.db.models.lookups import LessThanOrEqual
 
 from .models import FacetCount, Initiative, InitiativeKind, InitiativeStatus
-from .search import COUNT_CAP, Query, parse
+from .search import COUNT_CAP, Query, count_at_most, parse
 from .sorting import readable
 
 MAX_VALUES = 20  # values of one facet read from a query string
@@ -69,6 +69,11 @@ class Facet:
     def counts(self, results, selected):
         """[(value, label, count)] over `results`."""
         raise NotImplementedError
+
+    def skips(self):
+        """What its counts are not narrowed by: its own values, so that choosing one does not
+        hide its alternatives."""
+        return {self.param}
 
     def grouped(self, where):
         """(SQL, params): this facet's rows (value, label, position, n) over the initiatives of
@@ -140,8 +145,10 @@ class RelationFacet(Facet):
         return dict(self.model.objects.published().filter(slug__in=values).values_list("slug", "name"))
 
     def condition(self, values):
-        links = self.through.objects.filter(initiative=OuterRef("pk"), **{f"{self.other}__slug__in": values})
-        return Q(Exists(links))
+        # IN rather than a correlated EXISTS: as a flag of every match (Browse.groups), the
+        # database reads the links once, into a hash, instead of once per match.
+        links = self.through.objects.filter(**{f"{self.other}__slug__in": values})
+        return Q(pk__in=links.values("initiative_id"))
 
     def counts(self, results, selected, *, every=False):
         """The values over `results`: the `limit` most frequent (and one more, to tell that there
@@ -194,6 +201,9 @@ class RelationFacet(Facet):
 class DecadeFacet(Facet):
     PATTERN = re.compile(r"^\d{3}0s$")
     field = "start"  # the decades are counted by start date
+
+    def skips(self):
+        return {self.param, "years"}  # the years are of the start date too
 
     def clean(self, values):
         return [value for value in values if self.PATTERN.match(value)]
@@ -428,7 +438,7 @@ class Browse:
     def every_value(self, params, facet):
         """[Option] of every value of one facet over the results narrowed by the others: what
         "Show all" lists."""
-        results = self.narrowed(self.searched, skip=(facet.param,))
+        results = self.narrowed(self.searched, skip=facet.skips())
         return self.options(
             params, facet, facet.counts(results, self.chosen.get(facet.param, []), every=True)
         )
@@ -455,6 +465,9 @@ class Browse:
         }
         if self.years:
             flags["years"] = self.years.condition()
+        # What each facet counts: the matches that every other chosen facet (the decades: and
+        # the years) lets through.
+        counted_by = [[name for name in flags if name not in facet.skips()] for facet in FACETS]
         flagged = {f"in_{name}": ExpressionWrapper(flag, BooleanField()) for name, flag in flags.items()}
         columns = ("id", "kind", "status", "start", *flagged)
         try:
@@ -462,9 +475,8 @@ class Browse:
         except EmptyResultSet:  # a query with nothing to search for in it: no results to count
             return groups
         parts = []
-        for number, facet in enumerate(FACETS):
-            skip = {facet.param, "years"} if isinstance(facet, DecadeFacet) else {facet.param}
-            where = " AND ".join(f"hits.in_{name}" for name in flags if name not in skip) or "1 = 1"
+        for number, (facet, names) in enumerate(zip(FACETS, counted_by, strict=True)):
+            where = " AND ".join(f"hits.in_{name}" for name in names) or "1 = 1"
             part, part_params = facet.grouped(where)
             parts.append(f"SELECT {number}, g.* FROM ({part}) AS g")  # noqa: S608 (names are ours)
             params = (*params, *part_params)
@@ -557,8 +569,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        # Unordered: counting needs no rank, and without ORDER BY the LIMIT stops the scan.
-        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
+        return count_at_most(self.object_list, self.limit + 1)
 
     @property
     def is_capped(self):

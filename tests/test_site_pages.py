@@ -294,3 +294,24 @@ def test_list_pages_accept_any_search_text(client, atlas, query):
         response = client.get(reverse(f"programs:{name}"), {"q": query})
         assert response.status_code == 200, name
         assert "<script>alert" not in response.content.decode()
+
+
+def test_a_body_that_reported_many_statistics_lists_the_first_and_links_to_all(client, atlas, monkeypatch):
+    from programs.views import common
+
+    kettering = atlas["kettering-foundation"]
+    reported = Statistic.objects.published().filter(reported_by=kettering)
+    first = reported.first()
+    for number in range(2):
+        first.pk, first.slug, first.measure = None, f"more-meetings-{number}", f"More meetings {number}"
+        first.save()
+    monkeypatch.setattr(common.capped, "__defaults__", (2,))  # a detail page lists the first 2
+    page = dom(client.get(kettering.get_absolute_url()))
+    section = page.find("section", aria_labelledby="statistics-heading")
+    assert len(section.find_all("li")) == 2
+    [link] = [a for a in section.find_all("a") if a.text == "All of them in the statistics list →"]
+    listed = dom(client.get(link.attr("href"))).text
+    assert all(statistic.measure in listed for statistic in reported) and reported.count() == 3
+    found = client.get(reverse("api:institution", args=[kettering.slug])).json()
+    assert len(found["statistics"]) == 2
+    assert client.get(found["more_statistics"]).json()["total"] == reported.count()

@@ -326,7 +326,8 @@ KINDS = [
                 "affiliations", Affiliation, "person", DATES, "People and their posts there."
             ),
             "published_sources": Refs("published_sources", "Sources it published."),
-            "statistics": Refs("statistics", "Statistics it reported."),
+            "statistics": Refs("statistics", "Statistics it reported (the first 50)."),
+            "more_statistics": More("more_statistics"),
         },
     ),
     Kind(

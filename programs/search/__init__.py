@@ -31,6 +31,7 @@ __all__ = [
     "Query",
     "backend_for",
     "clean",
+    "count_at_most",
     "highlight",
     "marked",
     "near_matches",
@@ -52,6 +53,12 @@ def search(queryset, query):
     if not query.has_terms or backend is None:
         return queryset.none()
     return backend.search(queryset, query).order_by("-search_rank", *queryset.model._meta.ordering)
+
+
+def count_at_most(queryset, most):
+    """How many records `queryset` holds, counting no further than `most`: unordered, since
+    counting needs no rank, and without ORDER BY the LIMIT stops the scan."""
+    return queryset.order_by().values("pk")[:most].count()
 
 
 def with_headlines(queryset, query):

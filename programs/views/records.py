@@ -46,9 +46,12 @@ class InstitutionDetailView(RecordDetailView):
             .only("role", "note", *link_row("institution"))
             .in_role_order(first=["initiative__name"])
         )
+        statistics, more_statistics = capped(Statistic.objects.published().filter(reported_by=institution))
         return super().get_context_data(
             roles=roles,
             more_initiatives=list_url("initiative_list", institution=institution.slug) if more else "",
+            statistics=statistics,
+            more_statistics=list_url("statistic_list", reporter=institution.slug) if more_statistics else "",
             children=list(institution.children.published()),
             affiliations=list(
                 Affiliation.objects.published()
@@ -57,7 +60,6 @@ class InstitutionDetailView(RecordDetailView):
                 .order_by("person__name", "start")
             ),
             published_sources=list(institution.published_sources.published()),
-            statistics=list(Statistic.objects.published().filter(reported_by=institution)),
             **kwargs,
         )
 

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from .. import caching
 from ..models import Country, Event, Initiative, Institution, Person, Source, Statistic, Topic, Track
-from ..search import COUNT_CAP, near_matches, parse, snippet_fields, with_headlines
+from ..search import COUNT_CAP, count_at_most, near_matches, parse, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW
 
 SHOWN = 5
@@ -67,7 +67,7 @@ def found_groups(query):
         for model, list_name in KINDS:
             found = matches(model, query)
             rows = list(found[:SHOWN])
-            count = len(rows) if len(rows) < SHOWN else found[: COUNT_CAP + 1].count()
+            count = len(rows) if len(rows) < SHOWN else count_at_most(found, COUNT_CAP + 1)
             if rows:
                 groups.append(
                     {

@@ -1,6 +1,8 @@
-"""Figures that are costly to compute and change only when the curated data change — facet
-counts, the home page's counts and timeline — and whole public pages, kept in the cache the
-server's workers (and hosts, with CACHE_URL) share.
+"""Whole public pages, and the few figures that are costly to compute and change only when the
+curated data change (the global search's groups, CSV exports), kept in the cache the server's
+workers (and hosts, with CACHE_URL) share. A page is fast to compute without it (its figures are
+counted with it: programs.browse, programs.summary); the cache makes it faster, and a page many
+readers ask for at once is computed by one worker while the others wait for it.
 
 Every key carries the data's generation: any change to a record of the knowledge base (a save,
 a delete, a many-to-many change, a version in its history, its search document rebuilt, a bulk
@@ -19,6 +21,7 @@ again after its own write: correctness does not depend on the order of signal re
 """
 
 import hashlib
+import time
 import uuid
 from functools import wraps
 from urllib.parse import urlencode
@@ -125,14 +128,21 @@ def cached_page(view, reads=EVERY):
             request.META["QUERY_STRING"] = query
         parts = (request.path, query, request.get_host(), request.is_secure())
         kept = get("html", parts, alias="pages")
+        if kept is None and not computing(parts):
+            kept = computed_elsewhere(parts)
         if kept is not None:
             content, content_type = kept
             return HttpResponse(content, content_type=content_type)
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        except BaseException:
+            cache("pages").delete(key("computing", parts))  # the others need not wait for it
+            raise
 
         def keep(response):
             if response.status_code == 200 and not response.cookies and not response.streaming:
                 put("html", parts, (response.content, response["Content-Type"]), alias="pages")
+            cache("pages").delete(key("computing", parts))
             return response
 
         if hasattr(response, "add_post_render_callback"):
@@ -141,6 +151,29 @@ def cached_page(view, reads=EVERY):
         return keep(response)
 
     return serve
+
+
+# A page missing from the cache that many readers ask for at once is computed by one worker: the
+# others wait for it to be kept, at most WAIT seconds (then compute it themselves), polling every
+# POLL. The claim lapses after CLAIM seconds, should its worker die.
+WAIT, POLL, CLAIM = 3.0, 0.05, 10
+
+
+def computing(parts):
+    """Whether this worker is the one to compute the page `parts` (no other has claimed it)."""
+    return cache("pages").add(key("computing", parts), True, timeout=CLAIM)
+
+
+def computed_elsewhere(parts):
+    """The page `parts` that another worker is computing, once kept; None if it gives up or WAIT
+    passes."""
+    deadline = time.monotonic() + WAIT
+    while time.monotonic() < deadline:
+        time.sleep(POLL)
+        kept = get("html", parts, alias="pages")
+        if kept is not None or not cache("pages").get(key("computing", parts)):
+            return kept
+    return None
 
 
 def data_changed(sender, using="default", **kwargs):

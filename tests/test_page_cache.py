@@ -9,8 +9,11 @@ one cache entry from two, and a new generation from none.
 
 import io
 import re
+import time
 import weakref
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import parse_qs, urlsplit
+from urllib.request import urlopen
 
 import pytest
 from django.core.management import call_command
@@ -18,6 +21,7 @@ from django.db.models.signals import post_save
 from django.urls import reverse
 
 from programs import caching
+from programs.browse import Browse
 from programs.models import Initiative
 from programs.search import parse
 
@@ -227,3 +231,22 @@ def test_a_save_outside_a_transaction_is_searched_at_once_whichever_receiver_run
     # Told first, the cache's receiver left the reader between it and the search document's write.
     assert seen == [first != "programs.caching"]
     assert "Dartmouth Conference" in text(client.get(address))
+
+
+def test_a_cold_page_many_readers_ask_for_at_once_is_computed_once(live_server, article, monkeypatch):
+    """Eight readers at once, on a server of eight threads, ask for a page that takes a while to
+    count: one of them counts it, the others get the page it keeps."""
+    counted = []
+    groups = Browse.groups
+
+    def slow_groups(browse):
+        counted.append(browse.query.text)
+        time.sleep(0.5)
+        return groups(browse)
+
+    monkeypatch.setattr(Browse, "groups", slow_groups)
+    address = f"{live_server.url}/initiatives/?q=students"
+    with ThreadPoolExecutor(8) as readers:
+        pages = list(readers.map(lambda _: urlopen(address, timeout=30).read(), range(8)))
+    assert counted == ["students"]
+    assert len(set(pages)) == 1 and b"students" in pages[0]

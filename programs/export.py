@@ -95,9 +95,9 @@ def _sources(ids, subject, links=()):
     queries = [quoted.filter(**{f"{subject}__in": ids}).values_list(f"{subject}_id", "source__title")]
     for model in links:
         link = SUBJECT_OF_MODEL[model]
-        rows = quoted.filter(
-            **{f"{link}__{subject}__in": ids, f"{link}__in": model.objects.published().values("pk")}
-        )
+        # The published links of these records only: the subquery stays as small as the batch.
+        published = model.objects.published().filter(**{f"{subject}__in": ids})
+        rows = quoted.filter(**{f"{link}__{subject}__in": ids, f"{link}__in": published.values("pk")})
         queries.append(rows.values_list(f"{link}__{subject}_id", "source__title"))
     titles = defaultdict(set)
     for record, title in queries[0].union(*queries[1:]):  # a UNION also drops repeats

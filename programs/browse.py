@@ -77,7 +77,7 @@ class Facet:
 
     def grouped(self, where):
         """(SQL, params): this facet's rows (value, label, position, n) over the initiatives of
-        `hits` (Browse.counts) for which the SQL condition `where` holds."""
+        `hits` (Browse.groups) for which the SQL condition `where` holds."""
         raise NotImplementedError
 
     def tallied(self, rows, selected):
@@ -487,9 +487,10 @@ class Browse:
                 groups[FACETS[number].param].append(row)
         return groups
 
-    def counts(self):
+    @cached_property
+    def counted(self):
         """{param: [(value, label, count)]}: each facet's counts over the results narrowed by the
-        query and the other facets (groups()).
+        query and the other facets (groups()), once per request.
 
         Under "undated": (how many have no start date, out of how many), over the results but
         for the years (which leave out every undated initiative). The dates, the decades and the
@@ -512,10 +513,6 @@ class Browse:
                 }
             counts["undated"] = (by_start.get("", 0), sum(by_start.values()))
         return counts
-
-    @cached_property
-    def counted(self):
-        return self.counts()
 
     def undated(self):
         """(how many of the results, years aside, have no start date, out of how many)."""

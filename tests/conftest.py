@@ -45,7 +45,7 @@ def load_article():
     """The knowledge base as `make run` loads it. The command runs the first time in this process;
     after that, on an empty knowledge base, the rows it left are written again (its records, their
     first history, their search documents: tests/test_fixtures.py checks the copy is the same), in
-    a tenth of the time. A knowledge base that is not empty gets the command itself."""
+    a fraction of the time. A knowledge base that is not empty gets the command itself."""
     empty = not any(model._base_manager.exists() for model in knowledge_base_models())
     if ARTICLE_ROWS and empty:
         write_rows(ARTICLE_ROWS)

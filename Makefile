@@ -27,8 +27,13 @@ run: load
 	$(PY) manage.py create_local_superuser
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The suite runs in TEST_WORKERS processes (pytest-xdist; default: one per core), each module's
+# tests all in one of them (--dist loadfile), so that a module builds its data once. Each worker
+# has its own test database (test_<name>_gw0, …). TEST_WORKERS=0 runs it in this process alone.
+TEST_WORKERS ?= $(shell nproc)
+
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 check-data: load
 	$(PY) manage.py check_data --source-text $(ARTICLE)

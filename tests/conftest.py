@@ -37,8 +37,76 @@ def pytest_collection_modifyitems(items):
     items[:] = [item for _, item in sorted(enumerate(items), key=order)]
 
 
+# What `load_article` leaves in this process's test database, kept the first time it runs on an
+# empty knowledge base: {model: its rows}, and on SQLite {search table: its rows}.
+ARTICLE_ROWS = {}
+
+
 def load_article():
+    """The knowledge base as `make run` loads it. The command runs the first time in this process;
+    after that, on an empty knowledge base, the rows it left are written again (its records, their
+    first history, their search documents: tests/test_fixtures.py checks the copy is the same), in
+    a fraction of the time. A knowledge base that is not empty gets the command itself."""
+    empty = not any(model._base_manager.exists() for model in knowledge_base_models())
+    if ARTICLE_ROWS and empty:
+        write_rows(ARTICLE_ROWS)
+        return
     call_command("load_article", verbosity=0)
+    # Kept only when the search documents are written already: not inside a transaction, whose
+    # commit would write them after this.
+    if empty and not connection.in_atomic_block:
+        ARTICLE_ROWS.update(read_rows())
+
+
+def knowledge_base_models():
+    from django.apps import apps
+
+    return list(apps.get_app_config("programs").get_models(include_auto_created=True))
+
+
+def search_tables():
+    """SQLite's FTS5 tables of the search documents (programs.search.backends), which no model has."""
+    if connection.vendor != "sqlite":
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE sql LIKE 'CREATE VIRTUAL TABLE%' ORDER BY name")
+        return [name for (name,) in cursor.fetchall()]
+
+
+def read_rows():
+    """Every row of the knowledge base: {model: [records]}, and {search table: (columns, rows)}."""
+    rows = {model: list(model._base_manager.order_by("pk")) for model in knowledge_base_models()}
+    with connection.cursor() as cursor:
+        for table in search_tables():
+            cursor.execute(f"SELECT rowid, * FROM {connection.ops.quote_name(table)} ORDER BY rowid")
+            rows[table] = ([column[0] for column in cursor.description], cursor.fetchall())
+    return rows
+
+
+def write_rows(rows):
+    """`rows` (read_rows) written into an empty knowledge base as they were, as loaddata writes
+    (raw: no field sets its own value, no signal), in one transaction (the foreign keys are
+    checked at its end). A search table's rows of these ids are replaced, as reindexing does."""
+    from django.db import transaction
+
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, records in rows.items():
+            if isinstance(model, str):
+                columns, values = records
+                ids = [row[0] for row in values]
+                for start in range(0, len(ids), 500):
+                    batch = ids[start : start + 500]
+                    marks = ", ".join("%s" for _ in batch)
+                    cursor.execute(f"DELETE FROM {quote(model)} WHERE rowid IN ({marks})", batch)
+                if values:
+                    names = ", ".join(quote(column) for column in columns)
+                    marks = ", ".join("%s" for _ in columns)
+                    cursor.executemany(f"INSERT INTO {quote(model)} ({names}) VALUES ({marks})", values)
+                continue
+            fields = model._meta.local_concrete_fields
+            for start in range(0, len(records), 500):
+                model._base_manager._insert(records[start : start + 500], fields=fields, raw=True)
 
 
 def build_atlas():

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management import call_command
 
 from programs.models import Citation, Initiative, InitiativeInstitution, Source, Statistic, Track
+from tests.conftest import read_rows, wipe_knowledge_base, write_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,35 @@ def test_dumpdata_then_loaddata_into_an_empty_database_gives_the_same_data(artic
     assert counts()["Initiative"] == 0
     call_command("loaddata", str(path), verbosity=0)
     assert dump() == before
+
+
+def stored(rows):
+    """What read_rows read, as the values the database holds: {model label or table: rows}."""
+    values = {}
+    for model, records in rows.items():
+        if isinstance(model, str):  # a search table's (columns, rows)
+            values[model] = records
+        else:
+            fields = model._meta.local_concrete_fields
+            values[model._meta.label] = [tuple(getattr(r, f.attname) for f in fields) for r in records]
+    return values
+
+
+@pytest.mark.django_db(transaction=True)  # load_article's search documents are written on its commit
+def test_the_copy_of_the_article_that_tests_write_is_the_article_as_loaded():
+    """tests/conftest.py loads the article once per process and writes its rows again after that:
+    every row (history and search documents included) comes back as it was."""
+    call_command("load_article", verbosity=0)
+    rows = read_rows()
+    loaded = stored(rows)
+    assert len(loaded["programs.Citation"]) == Citation.objects.count() > 100
+    wipe_knowledge_base()
+    assert counts()["Initiative"] == 0
+    write_rows(rows)
+    assert stored(read_rows()) == loaded
+    assert dump()  # natural keys and links resolve
+    call_command("load_article", verbosity=0)  # nothing missing that loading again would add
+    assert stored(read_rows()) == loaded
 
 
 def test_natural_keys_resolve(article):

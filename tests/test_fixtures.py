@@ -7,7 +7,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from programs.models import Citation, Initiative, InitiativeInstitution, Source, Statistic, Track
+from programs.models import Citation, FacetCount, Initiative, InitiativeInstitution, Source, Statistic, Track
 from tests.conftest import read_rows, wipe_knowledge_base, write_rows
 
 pytestmark = pytest.mark.django_db
@@ -72,6 +72,9 @@ def stored(rows):
             values[model] = records
         else:
             fields = model._meta.local_concrete_fields
+            if model is FacetCount:  # counted again by each load: the same counts, in new rows
+                fields = [field for field in fields if not field.primary_key]
+                records = sorted(records, key=lambda count: (count.facet, count.key))
             values[model._meta.label] = [tuple(getattr(r, f.attname) for f in fields) for r in records]
     return values
 

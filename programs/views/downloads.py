@@ -21,8 +21,10 @@ from ..browse import FACETS, Browse
 from ..export import BOM, Echo, generation_file, initiative_rows, record_rows
 
 CSV = "text/csv; charset=utf-8"
-# An export up to this size is kept until the data change; a larger one is made each time.
-CSV_KEPT_CHARACTERS = 2_000_000
+# An export up to this size is kept until the data change; a larger one is made each time (and
+# throttled). 8 MB: a result set of tens of thousands of initiatives (two facets at 100,000 give
+# 2.2 MB); the cache holds values this large (Redis: up to 512 MB, the file cache: any).
+CSV_KEPT_CHARACTERS = 8_000_000
 # The part of a file name that says what the file holds is cut to this many characters.
 NAME_LENGTH = 80
 

@@ -21,6 +21,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse  # noqa: 
 from django.urls.exceptions import NoReverseMatch  # noqa: E402
 
 RECORDS_PER_KIND = int(os.environ.get("RECORDS_PER_KIND", "40"))
+# Pages that need a parameter to be a page: "Show all" lists one facet's values.
+PARAMETERS = {"initiative_facet": {"facet": "topic"}}
 SEARCHES = int(os.environ.get("SEARCHES", "40"))
 
 
@@ -34,7 +36,8 @@ def public_pages(patterns, namespace=None):
                 url = reverse(f"programs:{entry.name}")
             except NoReverseMatch:  # a page of one record: sampled below
                 continue
-            yield url
+            params = PARAMETERS.get(entry.name)
+            yield f"{url}?{urlencode(params)}" if params else url
 
 
 def record_pages(rng):
@@ -58,7 +61,9 @@ def main():
     records = list(record_pages(rng))
     words = sorted({w for name in record_pages.names for w in re.findall(r"[^\W\d_]{4,}", name)})
     searches = [
-        f"{page}?{urlencode({'q': ' '.join(rng.sample(words, rng.choice([1, 1, 2])))})}"
+        page
+        + ("&" if "?" in page else "?")
+        + urlencode({"q": " ".join(rng.sample(words, rng.choice([1, 1, 2])))})
         for page in pages
         for _ in range(max(1, SEARCHES // max(len(pages), 1)))
         if words

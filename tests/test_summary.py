@@ -28,93 +28,115 @@ def counted_afresh(client):
     return response
 
 
-def edit(atlas, change):
-    # The records as stored: the module's objects are shared by its tests, whose changes roll back.
-    atlas = {
-        slug: type(record).objects.get(pk=record.pk)
-        for slug, record in atlas.items()
-        if hasattr(record, "pk")
-    }
-    dartmouth = atlas["dartmouth"]
-    if change == "withdraw an initiative":
-        dartmouth.is_published = False
-        dartmouth.save()
-    elif change == "publish a draft initiative":
-        draft = Initiative.objects.filter(is_published=False).first()
-        draft.is_published = True
-        draft.save()
-    elif change == "change a kind and a start":
-        dartmouth.kind = "forum"
-        dartmouth.start = "1975"
-        dartmouth.save()
-    elif change == "add and remove topics":
-        dartmouth.topics.add(atlas["space"], atlas["health"])
-        dartmouth.topics.remove(atlas["climate-change"])
-    elif change == "clear the topics":
-        dartmouth.topics.clear()
-    elif change == "clear a topic's initiatives":
-        atlas["education"].initiatives.clear()
-    elif change == "add a track from its side":
-        atlas["track-i"].initiatives.add(dartmouth)
-    elif change == "move a role to another institution":
-        role = InitiativeInstitution.objects.filter(initiative=dartmouth).first()
-        role.institution = Institution.objects.published().exclude(pk=role.institution_id).first()
-        role.save()
-    elif change == "delete a role":
-        InitiativeInstitution.objects.filter(initiative=dartmouth).delete()
-    elif change == "rename a topic and change its slug":
-        topic = atlas["education"]
-        topic.name, topic.slug = "Schooling", "schooling"
-        topic.save()
-    elif change == "withdraw a topic":
-        atlas["education"].is_published = False
-        atlas["education"].save()
-    elif change == "publish a draft topic":
-        topic = Topic.objects.get(slug="secret-topic")
-        topic.initiatives.add(dartmouth)
-        topic.is_published = True
-        topic.save()
-    elif change == "rank the tracks again":
-        Track.objects.filter(slug="track-ii").update(rank=9)  # no signal: a bulk write
-        summary.rebuild()
-    elif change == "delete an initiative":
-        dartmouth.delete()
+CHANGES = {}  # what a curator may do: {name: change(records)}
 
 
-CHANGES = [
-    "withdraw an initiative",
-    "publish a draft initiative",
-    "change a kind and a start",
-    "add and remove topics",
-    "clear the topics",
-    "clear a topic's initiatives",
-    "add a track from its side",
-    "move a role to another institution",
-    "delete a role",
-    "rename a topic and change its slug",
-    "withdraw a topic",
-    "publish a draft topic",
-    "rank the tracks again",
-    "delete an initiative",
-]
+def change(name):
+    def register(function):
+        CHANGES[name] = function
+        return function
+
+    return register
+
+
+@change("withdraw an initiative")
+def withdraw(r):
+    r["dartmouth"].is_published = False
+    r["dartmouth"].save()
+
+
+@change("publish a draft initiative")
+def publish(r):
+    draft = Initiative.objects.filter(is_published=False).first()
+    draft.is_published = True
+    draft.save()
+
+
+@change("change a kind and a start")
+def change_kind_and_start(r):
+    r["dartmouth"].kind, r["dartmouth"].start = "forum", "1975"
+    r["dartmouth"].save()
+
+
+@change("add and remove topics")
+def add_and_remove_topics(r):
+    r["dartmouth"].topics.add(r["space"], r["health"])
+    r["dartmouth"].topics.remove(r["climate-change"])
+
+
+@change("clear the topics")
+def clear_topics(r):
+    r["dartmouth"].topics.clear()
+
+
+@change("clear a topic's initiatives")
+def clear_a_topic(r):
+    r["education"].initiatives.clear()
+
+
+@change("add a track from its side")
+def add_from_the_track(r):
+    r["track-i"].initiatives.add(r["dartmouth"])
+
+
+@change("move a role to another institution")
+def move_a_role(r):
+    role = InitiativeInstitution.objects.filter(initiative=r["dartmouth"]).first()
+    role.institution = Institution.objects.published().exclude(pk=role.institution_id).first()
+    role.save()
+
+
+@change("delete a role")
+def delete_a_role(r):
+    InitiativeInstitution.objects.filter(initiative=r["dartmouth"]).delete()
+
+
+@change("rename a topic and change its slug")
+def rename_a_topic(r):
+    r["education"].name, r["education"].slug = "Schooling", "schooling"
+    r["education"].save()
+
+
+@change("withdraw a topic")
+def withdraw_a_topic(r):
+    r["education"].is_published = False
+    r["education"].save()
+
+
+@change("publish a draft topic")
+def publish_a_topic(r):
+    topic = Topic.objects.get(slug="secret-topic")
+    topic.initiatives.add(r["dartmouth"])
+    topic.is_published = True
+    topic.save()
+
+
+@change("rank the tracks again, in bulk")
+def rank_in_bulk(r):
+    Track.objects.filter(slug="track-ii").update(rank=9)  # no signal: a bulk write
+    summary.rebuild()
+
+
+@change("delete an initiative")
+def delete_an_initiative(r):
+    r["dartmouth"].delete()
 
 
 @pytest.mark.parametrize("change", CHANGES)
 def test_the_whole_list_counts_what_the_data_say_after_a_change(client, atlas, change):
     assert FacetCount.objects.filter(facet=FacetCount.TOTAL).exists()  # kept, so read
-    edit(atlas, change)
+    # The records as stored: the module's objects are shared by its tests, whose changes roll back.
+    CHANGES[change]({slug: type(record).objects.get(pk=record.pk) for slug, record in atlas.items()})
     assert summary.drift() == []
     kept, fresh = get(client), counted_afresh(client)
     for param in FACETS:
         assert counts(kept, param) == counts(fresh, param), param
-    assert "no start date" not in kept.content.decode() or kept.content == fresh.content
 
 
 def test_the_list_shows_a_change_of_counts_at_once(client, atlas):
     before = counts(get(client), "topic")
     atlas["dartmouth"].topics.add(atlas["space"])
     assert counts(get(client), "topic")["space"] == before["space"] + 1
-    assert get(client).content.decode().count("Space") >= 1
 
 
 def test_a_database_whose_counts_are_not_kept_counts_from_the_data(client, atlas):

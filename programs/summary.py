@@ -12,7 +12,7 @@ the data.
 """
 
 from django.db import connections
-from django.db.models import Count, F
+from django.db.models import Count, F, Value
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from . import bulk_load
@@ -34,10 +34,10 @@ def counted(facet, keys=None, using="default"):
         if keys is not None:
             links, records = links.filter(**{f"{other}__in": keys}), records.filter(pk__in=keys)
         n = dict(links.order_by().values_list(other).annotate(n=Count("initiative", distinct=True)))
-        rank = ("rank",) if facet.order_by_rank else ()
+        position = F("rank") if facet.order_by_rank else Value(0)  # the tracks' rank orders them
         return [
-            FacetCount(facet=facet.param, key=str(pk), value=slug, label=name, position=sum(rank), n=n[pk])
-            for pk, slug, name, *rank in records.values_list("pk", "slug", "name", *rank)
+            FacetCount(facet=facet.param, key=str(pk), value=slug, label=name, position=place, n=n[pk])
+            for pk, slug, name, place in records.values_list("pk", "slug", "name", position)
             if pk in n
         ]
     initiatives = Initiative.objects.using(using).published()

@@ -80,7 +80,14 @@ def _advisory_lock():
         time.sleep(CHECK_EVERY + 0.25)
         yield
     finally:
-        holder.close()  # ends the session, and the lock with it
+        # Unlocked before the session ends: a closed session's locks go only when its server
+        # process has exited, which a look just after may not see yet (and answer 503).
+        try:
+            with holder.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", LOCK)
+        except DatabaseError:
+            pass  # the session is gone, and the lock with it
+        holder.close()
         _forget_last_look()
 
 

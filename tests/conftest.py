@@ -1,6 +1,7 @@
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection
 
 from programs import summary
@@ -110,6 +111,11 @@ def write_rows(rows):
             fields = model._meta.local_concrete_fields
             for start in range(0, len(records), 500):
                 model._base_manager._insert(records[start : start + 500], fields=fields, raw=True)
+        # Rows written with their ids leave PostgreSQL's sequences behind: the next record a test
+        # makes would take an id in use (loaddata resets them the same way).
+        models = [model for model in rows if not isinstance(model, str)]
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 def build_atlas():
@@ -118,17 +124,19 @@ def build_atlas():
     return build_atlas()
 
 
-def wipe_knowledge_base():
-    """Empty every table of the app (history included), leaving users, groups and permissions."""
+def wipe_knowledge_base(reset_sequences=False):
+    """Empty every table of the app (history included), leaving users, groups and permissions;
+    with `reset_sequences`, the ids start again from 1, as after a restore."""
     from django.apps import apps
-    from django.core.management.color import no_style
     from django.db import connection
 
     tables = [
         model._meta.db_table
         for model in apps.get_app_config("programs").get_models(include_auto_created=True)
     ]
-    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables))
+    connection.ops.execute_sql_flush(
+        connection.ops.sql_flush(no_style(), tables, reset_sequences=reset_sequences)
+    )
     summary.rebuild()  # as a database fresh from migrate: the empty knowledge base counted
 
 

@@ -17,7 +17,11 @@ def choose(page, container, text):
     """Pick `text` in the autocomplete (select2) widget inside `container`."""
     container.locator(".select2-selection").click()
     page.locator(".select2-dropdown .select2-search__field").fill(text)
+    # Until the search for `text` answers, the options shown are the first ones, being replaced:
+    # a click on one of them may land on nothing (seen under load: the field stayed empty).
+    expect(page.locator(".select2-results__option.loading-results")).to_have_count(0)
     page.locator(".select2-results__option", has_text=text).click()
+    expect(container.locator(".select2-selection__rendered")).to_contain_text(text)
 
 
 def search_the_public_site(page, query):

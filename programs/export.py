@@ -22,6 +22,7 @@ from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
+from django.db.models import Value
 
 from . import caching
 from .models import (
@@ -88,20 +89,23 @@ def spreadsheet_safe(value):
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
-def _sources(ids, subject, links=()):
+def _sources(ids, subject, links=None):
     """{record id: "title; title"} of the published sources of the records `ids` of CITABLE's kind
-    `subject`, and of their published `links` (link models): one query."""
+    `subject`, and of their `links` ({link model: {link id: record id}}): one query, a part for
+    the records and one for each kind of link, each through its foreign key's index."""
     quoted = Citation.objects.published().order_by()
-    queries = [quoted.filter(**{f"{subject}__in": ids}).values_list(f"{subject}_id", "source__title")]
-    for model in links:
-        link = SUBJECT_OF_MODEL[model]
-        # The published links of these records only: the subquery stays as small as the batch.
-        published = model.objects.published().filter(**{f"{subject}__in": ids})
-        rows = quoted.filter(**{f"{link}__{subject}__in": ids, f"{link}__in": published.values("pk")})
-        queries.append(rows.values_list(f"{link}__{subject}_id", "source__title"))
+    owners = [{pk: pk for pk in ids}, *(links or {}).values()]
+    parts = [
+        quoted.filter(**{f"{field}_id__in": list(owner)}).values_list(
+            Value(number), f"{field}_id", "source__title"
+        )
+        for number, (field, owner) in enumerate(
+            zip([subject, *(SUBJECT_OF_MODEL[model] for model in links or {})], owners, strict=True)
+        )
+    ]
     titles = defaultdict(set)
-    for record, title in queries[0].union(*queries[1:]):  # a UNION also drops repeats
-        titles[record].add(title)
+    for number, pk, title in parts[0].union(*parts[1:], all=True):
+        titles[owners[number][pk]].add(title)
     return {record: "; ".join(sorted(found)) for record, found in titles.items()}
 
 
@@ -116,28 +120,30 @@ INITIATIVE_LINKS = [
 
 
 def _linked(ids, through, other, order):
-    """{initiative id: "name; name"} of the published records linked through `through`."""
-    names = defaultdict(list)
-    rows = through.objects.published().filter(initiative__in=ids).order_by(*order)
-    rows = rows.values_list("initiative_id", f"{other}__name")
-    for initiative, name in rows:
+    """({initiative id: "name; name"}, {link id: initiative id}) of the published records linked
+    through `through`."""
+    names, pks = defaultdict(list), {}
+    rows = through.objects.published_from("initiative").filter(initiative_id__in=ids).order_by(*order)
+    for pk, initiative, name in rows.values_list("pk", "initiative_id", f"{other}__name"):
         names[initiative].append(name)
-    return {initiative: "; ".join(values) for initiative, values in names.items()}
+        pks[pk] = initiative
+    return {initiative: "; ".join(values) for initiative, values in names.items()}, pks
 
 
 def _roles(ids, through, other):
-    """{initiative id: "name (role); …"} of the published institutions or people and their roles."""
-    names = defaultdict(list)
+    """({initiative id: "name (role); …"}, {link id: initiative id}) of the published
+    institutions or people and their roles."""
+    names, pks = defaultdict(list), {}
     labels = dict(through._meta.get_field("role").choices)
     rows = (
-        through.objects.published()
-        .filter(initiative__in=ids)
+        through.objects.published_from("initiative")
+        .filter(initiative_id__in=ids)
         .in_role_order(f"{other}__name", first=["initiative_id"])
     )
-    rows = rows.values_list("initiative_id", f"{other}__name", "role")
-    for initiative, name, role in rows:
+    for pk, initiative, name, role in rows.values_list("pk", "initiative_id", f"{other}__name", "role"):
         names[initiative].append(f"{name} ({labels[role].lower()})")
-    return {initiative: "; ".join(values) for initiative, values in names.items()}
+        pks[pk] = initiative
+    return {initiative: "; ".join(values) for initiative, values in names.items()}, pks
 
 
 def batched(iterable, size):
@@ -155,12 +161,15 @@ def initiative_rows(initiatives, url_of):
     rows = initiatives.values_list(*FIELDS).iterator(chunk_size=CHUNK)
     for chunk in batched(rows, CHUNK):
         ids = [row[0] for row in chunk]
-        tracks = _linked(ids, InitiativeTrack, "track", ["track__rank", "track__name"])
-        topics = _linked(ids, InitiativeTopic, "topic", ["topic__name"])
-        countries = _linked(ids, InitiativeCountry, "country", ["country__name"])
-        institutions = _roles(ids, InitiativeInstitution, "institution")
-        people = _roles(ids, InitiativePerson, "person")
-        sources = _sources(ids, "initiative", INITIATIVE_LINKS)
+        links = {}  # link model → {link id: initiative id} of the chunk's published links
+        tracks, links[InitiativeTrack] = _linked(
+            ids, InitiativeTrack, "track", ["track__rank", "track__name"]
+        )
+        topics, links[InitiativeTopic] = _linked(ids, InitiativeTopic, "topic", ["topic__name"])
+        countries, links[InitiativeCountry] = _linked(ids, InitiativeCountry, "country", ["country__name"])
+        institutions, links[InitiativeInstitution] = _roles(ids, InitiativeInstitution, "institution")
+        people, links[InitiativePerson] = _roles(ids, InitiativePerson, "person")
+        sources = _sources(ids, "initiative", links)
         for pk, slug, name, kind, start, end, status, frequency, places, summary in chunk:
             values = [
                 pk,

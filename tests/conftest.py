@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
@@ -202,7 +204,9 @@ def current(request, state, name, build):
 def empty_unless_asked(request, module_data):
     """A test that asks for none of the article, the atlas and the admin's knowledge base starts
     from an empty one, as if the module had built none: emptied inside its transaction, so rolled back."""
-    if not module_data["loaded"] or {"article", "atlas", "knowledge_base"} & set(request.fixturenames):
+    if not module_data["loaded"] or {"article", "atlas", "knowledge_base", "synthetic_initiatives"} & set(
+        request.fixturenames
+    ):
         return
     if not uses_database(request):
         return
@@ -222,6 +226,23 @@ def article_module(module_data, django_db_blocker):
 @pytest.fixture(scope="module")
 def atlas_module(module_data, django_db_blocker):
     build_for_module(module_data, django_db_blocker, "atlas", build_atlas)
+
+
+def synthesize_initiatives():
+    call_command("synthesize", initiatives=2000, stdout=io.StringIO())
+    with connection.cursor() as cursor:  # the planner's count of the rows, as autovacuum keeps it
+        cursor.execute(f"ANALYZE {Initiative._meta.db_table}")
+
+
+@pytest.fixture(scope="module")
+def synthetic_module(module_data, django_db_blocker):
+    build_for_module(module_data, django_db_blocker, "synthetic", synthesize_initiatives)
+
+
+@pytest.fixture
+def synthetic_initiatives(request, synthetic_module, module_data):
+    """2,000 synthetic initiatives and all that goes with them (programs.synthetic)."""
+    return current(request, module_data, "synthetic", synthesize_initiatives)
 
 
 @pytest.fixture

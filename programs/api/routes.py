@@ -165,6 +165,7 @@ def initiative_list(request):
             ],
             "more": options.more,
             "all_url": absolute(request, every_value_page(facet, request.GET)) if options.more else None,
+            "estimated": options.estimated,
         }
         for facet, options in browse.facets(request.GET)
     ]

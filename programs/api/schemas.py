@@ -63,6 +63,12 @@ class Facet(Schema):
         "`all_url` lists every one with its count.",
     )
     all_url: str | None = Field(default=None, description="The page of every value of this facet, or null.")
+    estimated: bool = Field(
+        default=False,
+        description="Whether the counts are estimates, counted in a sample of the knowledge base and "
+        "rounded to two significant figures: on PostgreSQL, when the initiatives the facet counts "
+        "are more than 10,000.",
+    )
 
 
 class Years(Schema):
@@ -70,7 +76,8 @@ class Years(Schema):
     to_year: int | None = Field(description="The last year asked for (`to`), or null.")
     undated: int = Field(
         description="How many initiatives matching everything but the years have no start date: "
-        "never within a range of years, so left out when one is asked for."
+        "never within a range of years, so left out when one is asked for (an estimate when the "
+        "decades' counts are)."
     )
     out_of: int = Field(description="How many initiatives match everything but the years.")
 

@@ -21,6 +21,10 @@ from .weights import CONFIG, DOCUMENTS, NEAR_MISS, document
 
 # Pages count at most this many results exactly; beyond it they say "more than".
 COUNT_CAP = 10_000
+# Near misses are looked for only when fewer records than this match the words exactly: past a
+# page of exact matches they would only fill later pages, and finding them costs a trigram test
+# of every record beside the full-text index.
+NEAR_MISSES_BELOW = 20
 
 __all__ = [
     "CONFIG",
@@ -28,6 +32,7 @@ __all__ = [
     "DOCUMENTS",
     "MAX_QUERY_LENGTH",
     "MAX_TERMS",
+    "NEAR_MISSES_BELOW",
     "Query",
     "backend_for",
     "clean",
@@ -52,7 +57,10 @@ def search(queryset, query):
     backend = backend_for(queryset.model, queryset.db)
     if not query.has_terms or backend is None:
         return queryset.none()
-    return backend.search(queryset, query).order_by("-search_rank", *queryset.model._meta.ordering)
+    exact = backend.search(queryset, query.exactly())
+    if query.near_text and count_at_most(exact, NEAR_MISSES_BELOW) < NEAR_MISSES_BELOW:
+        exact = backend.search(queryset, query)  # with the near misses
+    return exact.order_by("-search_rank", *queryset.model._meta.ordering)
 
 
 def count_at_most(queryset, most):

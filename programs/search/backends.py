@@ -95,12 +95,13 @@ class PostgresBackend(Backend):
         condition = Q(search_vector=tsquery)
         weights = [0.1, *(WEIGHTS[weight] for weight in reversed(PARTS))]  # D, C, B, A
         rank = Coalesce(SearchRank(F("search_vector"), tsquery, weights=weights), Value(0.0))
-        if query.near_text and self.document.near:
-            rank = rank + Case(When(condition, then=Value(EXACT)), default=Value(0.0))
-            for field in self.document.near:
-                condition |= Q(**{f"{field}__trigram_word_similar": query.near_text})
-            near = reduce(add, (TrigramWordSimilarity(query.near_text, f) for f in self.document.near))
-            rank = rank + near * Value(NEAR_RANK)
+        if not (query.near_text and self.document.near):
+            return queryset.filter(condition).annotate(search_rank=rank + Value(EXACT))
+        rank = rank + Case(When(condition, then=Value(EXACT)), default=Value(0.0))
+        for field in self.document.near:
+            condition |= Q(**{f"{field}__trigram_word_similar": query.near_text})
+        near = reduce(add, (TrigramWordSimilarity(query.near_text, f) for f in self.document.near))
+        rank = rank + near * Value(NEAR_RANK)
         return queryset.filter(condition).annotate(search_rank=rank)
 
     def with_headlines(self, queryset, query):

@@ -53,6 +53,7 @@ class Query:
     groups: tuple = ()  # every group must match; a group matches when any of its terms does
     excluded: tuple = ()  # no excluded term may match
     correction: str = ""  # how the names found spell a near miss ("Dartmouth"), shown to the reader
+    near: bool = True  # whether near misses are looked for (search(): when few records match exactly)
 
     def __str__(self):
         return self.text
@@ -80,9 +81,13 @@ class Query:
     @cached_property
     def near_text(self):
         """The words in which a near miss is looked for ("" when the query is not plain words)."""
-        if not self.is_plain:
+        if not self.near or not self.is_plain:
             return ""
         return " ".join(term.text for term in self.terms if len(term.text) >= 3)
+
+    def exactly(self):
+        """This query, looking for no near miss."""
+        return replace(self, near=False)
 
     def corrected(self, spelled):
         """This query with its words read as the names found spell them ({word: "Dartmouth"}): what

@@ -61,7 +61,7 @@ def first_of_each_year():
 def figures():
     """What the home page shows of the data: counts, tracks, the timeline. The initiatives are
     counted as the unfiltered list counts them (kept counted: programs.summary)."""
-    groups = Browse().groups()
+    groups, _ = Browse().groups()  # unfiltered: exact, never estimated
     by_start = {start: n for start, _, _, n in groups["decade"]}
     counts = [
         (

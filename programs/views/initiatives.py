@@ -7,7 +7,7 @@ from django.views.generic import ListView
 
 from ..browse import FACETS, SORTS, Browse, CappedPaginator
 from ..models import Initiative, Statistic, Track
-from ..search import near_matches, snippet_fields, with_headlines
+from ..search import COUNT_CAP, near_matches, snippet_fields, with_headlines
 from .common import INITIATIVE_ROW, RecordDetailView
 
 
@@ -29,6 +29,9 @@ class InitiativeListView(ListView):
         results = results.only(*INITIATIVE_ROW, *quoted).prefetch_related(published_tracks())
         return with_headlines(results, self.browse.query)
 
+    def get_paginator(self, *args, **kwargs):
+        return super().get_paginator(*args, counted=self.browse.count_at_most, **kwargs)
+
     def get_context_data(self, **kwargs):
         params = self.request.GET
         browse = self.browse
@@ -39,6 +42,7 @@ class InitiativeListView(ListView):
             sorts=SORTS,
             years=browse.years,
             undated=browse.undated(),
+            count_cap=COUNT_CAP,
             **kwargs,
         )
         context["query"] = near_matches(browse.query, context["object_list"])

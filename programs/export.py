@@ -16,13 +16,17 @@ The whole table of initiatives is written once per generation of the data to a f
 import fcntl
 import hashlib
 import os
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Value
+
+from diplomacy.limits import set_bounded
 
 from . import caching
 from .models import (
@@ -371,7 +375,7 @@ def record_rows(records, url_of):
             yield [spreadsheet_safe(value) for value in values]
 
 
-def generation_file(name, parts, write):
+def generation_file(name, parts, write, *, aside=lambda: False):
     """An open binary file of `name` for this generation of the data and these `parts`, made
     once by `write(text_file)` in settings.EXPORT_DIR; None when nothing is cached (DJANGO_CACHE=off).
 
@@ -379,6 +383,10 @@ def generation_file(name, parts, write):
     folder), so simultaneous first requests run the export once. The file appears complete or
     not at all (written aside, then renamed); files of older generations are removed then, which
     leaves any download of them in progress intact.
+
+    When the file is not made yet and `aside()` says so, it is made by a thread of this process
+    (unless one is making it already) and MAKING is returned at once: a large export need not
+    hold the request, nor outlast the web server's worker time-out.
     """
     current = caching.generation()
     if not current:
@@ -391,19 +399,49 @@ def generation_file(name, parts, write):
     except FileNotFoundError:
         pass
     directory.mkdir(parents=True, exist_ok=True)
+    if aside():
+        threading.Thread(
+            target=_made_aside, args=(directory, name, path, current, write), daemon=True
+        ).start()
+        return MAKING
     with (directory / ".lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not path.exists():  # unless another process made it meanwhile
-            for stale in directory.glob(f"{name}-*.part"):  # left by a process killed while writing
-                stale.unlink(missing_ok=True)
-            part = path.with_name(f"{path.name}.{os.getpid()}.part")
-            try:
-                with part.open("w", encoding="utf-8", newline="") as file:
-                    write(file)
-                part.replace(path)
-            finally:
-                part.unlink(missing_ok=True)
-            for old in directory.glob(f"{name}-*.csv"):
-                if not old.name.startswith(f"{name}-{current}-"):
-                    old.unlink(missing_ok=True)
+        _make(directory, name, path, current, write)
         return path.open("rb")
+
+
+MAKING = "making"  # generation_file(aside=True): the file is being made
+
+
+def _made_aside(directory, name, path, current, write):
+    """Make the file in this thread, unless another thread or process holds the lock (making it);
+    its statements run unbounded (diplomacy.limits), like a management command's."""
+    try:
+        with (directory / ".lock").open("a") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return  # being made
+            connections[DEFAULT_DB_ALIAS].ensure_connection()
+            set_bounded(False)
+            _make(directory, name, path, current, write)
+    finally:
+        connections.close_all()  # this thread's own
+
+
+def _make(directory, name, path, current, write):
+    """Write the file, holding the lock, unless another process made it meanwhile."""
+    if path.exists():
+        return
+    for stale in directory.glob(f"{name}-*.part"):  # left by a process killed while writing
+        stale.unlink(missing_ok=True)
+    part = path.with_name(f"{path.name}.{os.getpid()}.part")
+    try:
+        with part.open("w", encoding="utf-8", newline="") as file:
+            write(file)
+        part.replace(path)
+    finally:
+        part.unlink(missing_ok=True)
+    for old in directory.glob(f"{name}-*.csv"):
+        if not old.name.startswith(f"{name}-{current}-"):
+            old.unlink(missing_ok=True)

@@ -24,6 +24,7 @@ from django.urls import reverse
 from diplomacy import limits
 from programs import export
 from programs.models import Citation, Initiative, Source
+from programs.views import downloads
 
 ROOT = Path(__file__).resolve().parent.parent
 CSV = reverse("programs:initiative_csv")
@@ -245,6 +246,26 @@ def test_the_file_holds_what_the_streamed_export_would(client, atlas, settings):
     streamed = exported(client)  # no cache, no generation: made afresh, no file
     assert streamed == from_file
     assert exported(client, {"sort": "start"}) != from_file
+
+
+def test_a_large_whole_table_is_written_aside_while_its_readers_are_asked_to_come_back(
+    client, atlas, settings, tmp_path, monkeypatch
+):
+    settings.EXPORT_DIR = tmp_path
+    monkeypatch.setattr(downloads, "MADE_IN_THE_REQUEST", 3)  # the atlas's initiatives are more
+    response = client.get(CSV)
+    assert response.status_code == 503
+    assert response["Retry-After"] == str(downloads.RETRY_MAKING)
+    page = response.content.decode()
+    assert "The whole table is being written" in page
+    assert f'<meta http-equiv="refresh" content="{downloads.RETRY_MAKING}">' in page
+    deadline = time.monotonic() + 30
+    while not files(settings) and time.monotonic() < deadline:  # the worker's thread writes it
+        time.sleep(0.05)
+    made = exported(client)
+    settings.EXPORT_DIR = tmp_path / "in the request"
+    monkeypatch.setattr(downloads, "MADE_IN_THE_REQUEST", 1000)
+    assert exported(client) == made  # as the request would have written it
 
 
 def test_simultaneous_first_requests_make_the_file_once(db, settings):

@@ -10,6 +10,7 @@ import csv
 from itertools import chain, islice
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -18,13 +19,19 @@ from diplomacy.limits import throttle
 
 from .. import caching
 from ..browse import FACETS, Browse
-from ..export import BOM, Echo, generation_file, initiative_rows, record_rows
+from ..export import BOM, MAKING, Echo, generation_file, initiative_rows, record_rows
 
 CSV = "text/csv; charset=utf-8"
 # An export up to this size is kept until the data change; a larger one is made each time (and
 # throttled). 8 MB: a result set of tens of thousands of initiatives (two facets at 100,000 give
 # 2.2 MB); the cache holds values this large (Redis: up to 512 MB, the file cache: any).
 CSV_KEPT_CHARACTERS = 8_000_000
+# The whole table of more initiatives than this is written aside, by a thread of the worker
+# (programs.export.generation_file), while the request answers 503 "being written, ask again in
+# RETRY_MAKING seconds": at 100,000 it takes 25–30 s, longer than a reader should wait on a
+# worker and near gunicorn's 30 s time-out. Fewer are written in the request (about 1.3 s).
+MADE_IN_THE_REQUEST = 5_000
+RETRY_MAKING = 15
 # The part of a file name that says what the file holds is cut to this many characters.
 NAME_LENGTH = 80
 
@@ -97,7 +104,12 @@ def initiative_csv(request):
             file.write(BOM)
             csv.writer(file).writerows(initiative_rows(browse.results, url_of))
 
-        kept = generation_file("initiatives", (browse.sort, url_of("")), write)
+        def large():
+            return browse.count_at_most(MADE_IN_THE_REQUEST + 1) > MADE_IN_THE_REQUEST
+
+        kept = generation_file("initiatives", (browse.sort, url_of("")), write, aside=large)
+        if kept is MAKING:
+            return being_made(request)
         if kept is not None:
             return FileResponse(
                 kept, as_attachment=True, filename=name, content_type="text/csv; charset=utf-8"
@@ -107,6 +119,14 @@ def initiative_csv(request):
     if caching.get("csv", parts) is not None:  # kept: cheap, and not counted against the client
         return csv_response(rows, parts, name)
     return result_set_csv(request, rows, parts, name)
+
+
+def being_made(request):
+    """503 with Retry-After: the whole table is being written (a page that asks again by itself)."""
+    response = render(request, "503.html", {"making": True, "retry_after": RETRY_MAKING}, status=503)
+    response["Retry-After"] = str(RETRY_MAKING)
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @throttle("csv")

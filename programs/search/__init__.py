@@ -58,7 +58,11 @@ def search(queryset, query):
     if not query.has_terms or backend is None:
         return queryset.none()
     exact = backend.search(queryset, query.exactly())
-    if query.near_text and count_at_most(exact, NEAR_MISSES_BELOW) < NEAR_MISSES_BELOW:
+    if (
+        query.near_text
+        and backend.document.near
+        and count_at_most(exact, NEAR_MISSES_BELOW) < NEAR_MISSES_BELOW
+    ):
         exact = backend.search(queryset, query)  # with the near misses
     return exact.order_by("-search_rank", *queryset.model._meta.ordering)
 

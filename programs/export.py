@@ -113,16 +113,6 @@ def _sources(ids, subject, links=None):
     return {record: "; ".join(sorted(found)) for record, found in titles.items()}
 
 
-# An initiative's row names these links; their passages are among its sources.
-INITIATIVE_LINKS = [
-    InitiativeTrack,
-    InitiativeTopic,
-    InitiativeCountry,
-    InitiativeInstitution,
-    InitiativePerson,
-]
-
-
 def _linked(ids, through, other, order):
     """({initiative id: "name; name"}, {link id: initiative id}) of the published records linked
     through `through`."""
@@ -410,7 +400,7 @@ def generation_file(name, parts, write, *, aside=lambda: False):
         return path.open("rb")
 
 
-MAKING = "making"  # generation_file(aside=True): the file is being made
+MAKING = "making"  # what generation_file() returns while a thread makes the file
 
 
 def _made_aside(directory, name, path, current, write):

@@ -57,14 +57,14 @@ def search(queryset, query):
     backend = backend_for(queryset.model, queryset.db)
     if not query.has_terms or backend is None:
         return queryset.none()
-    exact = backend.search(queryset, query.exactly())
+    found = backend.search(queryset, query.exactly())
     if (
         query.near_text
         and backend.document.near
-        and count_at_most(exact, NEAR_MISSES_BELOW) < NEAR_MISSES_BELOW
+        and count_at_most(found, NEAR_MISSES_BELOW) < NEAR_MISSES_BELOW
     ):
-        exact = backend.search(queryset, query)  # with the near misses
-    return exact.order_by("-search_rank", *queryset.model._meta.ordering)
+        found = backend.search(queryset, query)  # with the near misses
+    return found.order_by("-search_rank", *queryset.model._meta.ordering)
 
 
 def count_at_most(queryset, most):

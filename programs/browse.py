@@ -36,6 +36,9 @@ from .search import COUNT_CAP, Query, count_at_most, parse
 from .sorting import readable
 
 MAX_VALUES = 20  # values of one facet read from a query string
+# "Show all" lists at most this many values of a facet, the most frequent (a hub's common word
+# links to 24,000 institutions at 100,000 initiatives: a page of 3 s to render, too long to read).
+EVERY_VALUE_AT_MOST = 1_000
 # Past COUNT_CAP results (on PostgreSQL), the facets count a sample of the table's pages
 # (TABLESAMPLE SYSTEM) of about this many rows, and show the counts as estimates: counting every
 # match of a common word takes 0.55 s at 100,000 initiatives, a sample of 5% of them 43 ms.
@@ -171,6 +174,11 @@ class RelationFacet(Facet):
             .values_list("value", "label", "position")
             .annotate(n=Count("initiative", distinct=True))
         )
+        if every:  # the chosen first, then the most frequent, one more than are shown
+            chosen = Case(When(value__in=selected, then=Value(0)), default=Value(1))
+            rows = rows.order_by(chosen, "-n", Lower("label"), "label")[
+                : EVERY_VALUE_AT_MOST + len(selected) + 1
+            ]
         return self.tallied(rows, selected, every=every)
 
     def links(self, links=None):
@@ -475,11 +483,13 @@ class Browse:
 
     def every_value(self, params, facet):
         """[Option] of every value of one facet over the results narrowed by the others: what
-        "Show all" lists."""
+        "Show all" lists (at most EVERY_VALUE_AT_MOST, the most frequent; `more` when there are more)."""
         results = self.narrowed(self.searched, skip=facet.skips())
-        return self.options(
-            params, facet, facet.counts(results, self.chosen.get(facet.param, []), every=True)
-        )
+        chosen = self.chosen.get(facet.param, [])
+        rows = facet.counts(results, chosen, every=True)
+        options = self.options(params, facet, rows[: EVERY_VALUE_AT_MOST + len(chosen)])
+        options.more = len(rows) > EVERY_VALUE_AT_MOST + len(chosen)
+        return options
 
     @property
     def key(self):

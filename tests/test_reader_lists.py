@@ -168,6 +168,21 @@ def test_a_long_facet_links_to_every_value_and_a_short_one_does_not(client, many
     assert dom(every).find("h1").text == "Every topic of the initiatives"
 
 
+def test_every_value_lists_at_most_the_most_frequent_and_says_there_are_more(
+    client, many_topics, monkeypatch
+):
+    from programs import browse
+
+    monkeypatch.setattr(browse, "EVERY_VALUE_AT_MOST", 5)
+    every = client.get(reverse("programs:initiative_facet") + "?facet=topic&topic=theme-24")
+    shown = facet_links(dom(every), "topic")
+    assert list(shown)[0] == "theme-24"  # the chosen one first, whatever its count
+    counts = [int(link.find("span", class_="facet-count").text) for link in list(shown.values())[1:]]
+    assert len(counts) == 5 and counts == sorted(counts, reverse=True)
+    lead = dom(every).find("p", class_="lead").text
+    assert lead.startswith("The most frequent topics (6 of more)") and "narrow the list first" in lead
+
+
 def test_every_value_keeps_the_other_filters_and_a_choice_goes_back_to_the_list(client, many_topics):
     response = client.get(reverse("programs:initiative_facet") + "?facet=topic&track=track-ii&from=1960")
     html = dom(response)

@@ -58,6 +58,35 @@ def test_the_csv_holds_every_record_of_the_list_in_its_order(client, atlas, name
     assert [urlsplit(row["url"]).path for row in rows(client, name, params)] == listed(client, name, params)
 
 
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [
+        ("institution", "?kind=university"),
+        ("institution", "?country=russia"),
+        ("person", "?institution=stanford"),
+        ("statistic", "?sort=-value"),
+        ("source", "?kind=report"),
+    ],
+)
+def test_a_narrowed_or_sorted_list_s_csv_is_its_own_whichever_is_asked_first(client, atlas, name, params):
+    whole = rows(client, name)
+    narrowed = rows(client, name, params)
+    assert [urlsplit(row["url"]).path for row in narrowed] == listed(client, name, params)
+    assert narrowed != whole  # the whole list's, kept, is not served for it
+    assert rows(client, name) == whole
+
+
+def test_a_whole_list_s_csv_is_a_file_made_once_per_generation(client, atlas, settings, tmp_path):
+    settings.EXPORT_DIR = tmp_path
+    first = download(client, "institution")[1]
+    assert [path.name.split("-")[0] for path in tmp_path.glob("*.csv")] == ["institution"]
+    assert download(client, "institution")[1] == first
+    institution = Institution.objects.get(slug="stanford")
+    institution.name = "Stanford (renamed)"
+    institution.save()
+    assert b"Stanford (renamed)" in download(client, "institution")[1]
+
+
 def test_the_csv_of_filtered_initiatives_holds_the_records_of_the_page(client, atlas):
     params = "?q=exchange&kind=exchange&country=russia&sort=start"
     assert [urlsplit(row["url"]).path for row in rows(client, "initiative", params)] == listed(

@@ -32,15 +32,16 @@ PAGES = {
     url("initiative_list", query="?q=stanford&kind=forum&decade=2000s&status=ongoing"): 6,
     # One query per CHUNK rows and relation, besides the search.
     url("initiative_csv", query="?q=seminars&track=track-ii"): 9,
-    url("initiative_csv"): 8,  # one more: whether they are few enough to write in the request
-    url("institution_csv"): 2,
+    # A whole list: one more, whether it is short enough to write its file in the request.
+    url("initiative_csv"): 8,
+    url("institution_csv"): 3,
     url("person_csv", query="?q=rice"): 3,
-    url("track_csv"): 3,
-    url("statistic_csv"): 2,
-    url("source_csv"): 3,
-    url("topic_csv"): 2,
-    url("country_csv"): 2,
-    url("event_csv"): 4,
+    url("track_csv"): 4,
+    url("statistic_csv"): 3,
+    url("source_csv"): 4,
+    url("topic_csv"): 3,
+    url("country_csv"): 3,
+    url("event_csv"): 5,
     # Two per kind of record at most: the first rows, and a count when there are more.
     url("search", query="?q=students"): 16,
     url("search", query="?q=stanford or russia"): 16,

@@ -3,7 +3,8 @@ list's own view from the same query string, so the file holds exactly what the l
 
 Files are UTF-8 with a byte order mark, so that Excel reads them right, with every cell made
 formula-safe (programs.export), and named for what they hold and when they were made:
-`initiatives-track-ii-2026-12-01.csv`.
+`initiatives-track-ii-2026-12-01.csv`. A whole list (nothing asked of it but its default order)
+is a file made once per generation of the data (`whole_table`); a result set is kept in the cache.
 """
 
 import csv
@@ -20,13 +21,14 @@ from diplomacy.limits import throttle
 from .. import caching
 from ..browse import FACETS, Browse
 from ..export import BOM, MAKING, Echo, generation_file, initiative_rows, record_rows
+from ..search import count_at_most
 
 CSV = "text/csv; charset=utf-8"
 # An export up to this size is kept until the data change; a larger one is made each time (and
 # throttled). 8 MB: a result set of tens of thousands of initiatives (two facets at 100,000 give
 # 2.2 MB); the cache holds values this large (Redis: up to 512 MB, the file cache: any).
 CSV_KEPT_CHARACTERS = 8_000_000
-# The whole table of more initiatives than this is written aside, by a thread of the worker
+# The whole table of a list of more records than this is written aside, by a thread of the worker
 # (programs.export.generation_file), while the request answers 503 "being written, ask again in
 # RETRY_MAKING seconds": at 100,000 it takes 25–30 s, longer than a reader should wait on a
 # worker and near gunicorn's 30 s time-out. Fewer are written in the request (about 1.3 s).
@@ -99,26 +101,35 @@ def initiative_csv(request):
     years = [f"began {browse.years.label.replace('–', ' to ')}"] if browse.years else []
     name = file_name("initiatives", request.GET.get("q", ""), *chosen, *years)
     if not browse.filtered:
-
-        def write(file):
-            file.write(BOM)
-            csv.writer(file).writerows(initiative_rows(browse.results, url_of))
-
-        def large():
-            return browse.count_at_most(MADE_IN_THE_REQUEST + 1) > MADE_IN_THE_REQUEST
-
-        kept = generation_file("initiatives", (browse.sort, url_of("")), write, aside=large)
-        if kept is MAKING:
-            return being_made(request)
+        rows = initiative_rows(browse.results, url_of)
+        kept = whole_table(request, "initiatives", (browse.sort, url_of("")), browse.results, rows, name)
         if kept is not None:
-            return FileResponse(
-                kept, as_attachment=True, filename=name, content_type="text/csv; charset=utf-8"
-            )
+            return kept
     parts = ("initiatives", browse.key, browse.sort, url_of(""))
     rows = initiative_rows(browse.results, url_of)
     if caching.get("csv", parts) is not None:  # kept: cheap, and not counted against the client
         return csv_response(rows, parts, name)
     return result_set_csv(request, rows, parts, name)
+
+
+def whole_table(request, kind, parts, records, rows, filename):
+    """The CSV of a whole list, `rows` of `records`, from a file made once per generation of the
+    data (programs.export.generation_file): in the request for a few records, else aside, the
+    request answering 503 meanwhile (being_made); None when nothing is cached (no generation)."""
+
+    def write(file):
+        file.write(BOM)
+        csv.writer(file).writerows(rows)
+
+    def large():
+        return count_at_most(records, MADE_IN_THE_REQUEST + 1) > MADE_IN_THE_REQUEST
+
+    kept = generation_file(kind, parts, write, aside=large)
+    if kept is MAKING:
+        return being_made(request)
+    if kept is None:
+        return None
+    return FileResponse(kept, as_attachment=True, filename=filename, content_type=CSV)
 
 
 def being_made(request):
@@ -135,7 +146,8 @@ def result_set_csv(request, rows, parts, name):
 
 
 def record_csv(list_view):
-    """The CSV view of a list page of institutions, people…: the records `list_view` lists."""
+    """The CSV view of a list page of institutions, people…: the records `list_view` lists. The
+    whole table (nothing asked but the default order) is served from a file, as the initiatives'."""
 
     def download(request):
         view = list_view()
@@ -143,11 +155,18 @@ def record_csv(list_view):
         records = view.get_queryset()
         meta = records.model._meta
         url_of = page_address(request, meta.model_name)
-        return csv_response(
-            record_rows(records, url_of),
-            (meta.model_name, view.query, url_of("")),
-            file_name(str(meta.verbose_name_plural), request.GET.get("q", "")),
-        )
+        # What the list reads besides the page: the search, its facets, a sort. The kept CSV is
+        # keyed on all of it (a list narrowed by a facet is another file).
+        asked = [(param, sorted(request.GET.getlist(param))) for param in view.reads if param != "page"]
+        asked = [(param, values) for param, values in asked if any(values)]
+        chosen = [value for values in view.filters.chosen.values() for value in values]
+        name = file_name(str(meta.verbose_name_plural), request.GET.get("q", ""), *chosen)
+        rows = record_rows(records, url_of)
+        if not asked:
+            kept = whole_table(request, meta.model_name, (url_of(""),), records, rows, name)
+            if kept is not None:
+                return kept
+        return csv_response(rows, (meta.model_name, asked, url_of("")), name)
 
     download.__name__ = f"{list_view.model._meta.model_name}_csv"
     download.__doc__ = f"Every {list_view.model._meta.verbose_name} of the list's result set, as CSV."

@@ -369,8 +369,9 @@ def generation_file(name, parts, write, *, aside=lambda: False):
     """An open binary file of `name` for this generation of the data and these `parts`, made
     once by `write(text_file)` in settings.EXPORT_DIR; None when nothing is cached (DJANGO_CACHE=off).
 
-    One process of the host writes it while the others wait for it (an exclusive lock on the
-    folder), so simultaneous first requests run the export once. The file appears complete or
+    One process of the host writes it while the others wait for it (an exclusive lock of the
+    name's, so that one list's long export never holds up another's), so simultaneous first
+    requests run the export once. The file appears complete or
     not at all (written aside, then renamed); files of older generations are removed then, which
     leaves any download of them in progress intact.
 
@@ -394,7 +395,7 @@ def generation_file(name, parts, write, *, aside=lambda: False):
             target=_made_aside, args=(directory, name, path, current, write), daemon=True
         ).start()
         return MAKING
-    with (directory / ".lock").open("a") as lock:
+    with (directory / f".{name}.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         _make(directory, name, path, current, write)
         return path.open("rb")
@@ -407,7 +408,7 @@ def _made_aside(directory, name, path, current, write):
     """Make the file in this thread, unless another thread or process holds the lock (making it);
     its statements run unbounded (diplomacy.limits), like a management command's."""
     try:
-        with (directory / ".lock").open("a") as lock:
+        with (directory / f".{name}.lock").open("a") as lock:
             try:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:

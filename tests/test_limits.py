@@ -3,6 +3,7 @@ answer a query they cut off, the whole-table CSV from a file made once per gener
 data, the throttle of costly requests, and the admin's export that streams."""
 
 import csv
+import fcntl
 import io
 import os
 import re
@@ -16,7 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 from django.contrib import admin
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -266,6 +267,23 @@ def test_a_large_whole_table_is_written_aside_while_its_readers_are_asked_to_com
     settings.EXPORT_DIR = tmp_path / "in the request"
     monkeypatch.setattr(downloads, "MADE_IN_THE_REQUEST", 1000)
     assert exported(client) == made  # as the request would have written it
+
+
+def test_one_list_s_file_being_written_holds_up_no_other_s(client, atlas, settings, tmp_path):
+    settings.EXPORT_DIR = tmp_path
+    answers = []
+
+    def download():
+        answers.append(client.get(reverse("programs:country_csv")).status_code)
+        connections.close_all()  # this thread's own
+
+    with (tmp_path / ".initiatives.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # as a worker's thread does while writing the initiatives'
+        thread = threading.Thread(target=download)
+        thread.start()
+        thread.join(timeout=10)
+        assert answers == [200]  # while the other list's file is still being written
+    thread.join()
 
 
 def test_simultaneous_first_requests_make_the_file_once(db, settings):

@@ -18,7 +18,7 @@ from programs.models import (
     Topic,
     Track,
 )
-from programs.search import MAX_QUERY_LENGTH, highlight, parse
+from programs.search import MAX_QUERY_LENGTH, highlight, parse, words
 from tests.atlas_data import SECRET
 
 pytestmark = pytest.mark.django_db
@@ -345,3 +345,33 @@ def test_a_statistic_is_found_by_its_unit_period_and_reporter(article):
     assert students <= set(statistics("students"))  # the second counts students in its unit
     assert students <= set(statistics("Institute of International Education"))
     assert students <= set(statistics("academic year"))
+
+
+# pg_trgm's word_similarity(), which finds near misses on PostgreSQL, and its port that SQLite
+# runs (programs.search.words): the same measure, so that both find the same near misses.
+PAIRS = [
+    ("arctic", "Artic Research Forum"),
+    ("dartmuth", "Dartmouth Conference"),
+    ("dartmuth conferense", "Dartmouth Conference"),
+    ("mcfal", "Michael McFaul"),
+    ("ketering", "Kettering Foundation"),
+    ("novosibrisk", "Novosibirsk State University"),
+    ("conference", "Conferense of Mayors"),
+    ("stanford forum", "Stanford US Russia Forum"),
+    ("russia", "Russian Academy of Sciences"),
+    ("universitat", "Freie Universität Berlin"),
+    ("aaa", "aaaa aaa baaa"),
+    ("moscow", "Moscow Moscow State University of Moscow"),
+    ("skoltech", "Skolkovo Institute of Science and Technology"),
+    ("x", "X"),
+    ("dialogue 2016", "The 2016 Dartmouth Dialogue"),
+]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="compares with PostgreSQL's pg_trgm")
+@pytest.mark.parametrize(("query", "text"), PAIRS)
+def test_sqlite_measures_a_near_miss_as_pg_trgm_does(db, query, text):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT word_similarity(%s, %s)", [query, text])
+        (measured,) = cursor.fetchone()
+    assert words.word_similarity(query, text) == pytest.approx(measured, abs=1e-6)

@@ -9,7 +9,7 @@
   weight; the porter tokenizer stems), matched with MATCH, each term ranked by the weight of the
   best part it is found in. Near misses: an
   FTS5 table with the trigram tokenizer, `<table>_near`, finds the names that share trigrams
-  with the query; `words.word_similarity` (pg_trgm's measure) keeps those close enough.
+  with the query; `words.word_similarity` (pg_trgm's measure, ported) keeps those close enough.
 
 Both store documents built in Python (programs.search_index), so they read the same text.
 """

@@ -69,19 +69,50 @@ def trigrams(word):
 
 
 def similarity(word, other):
-    """How much of `word` is in `other`, 0 to 1: the share of its trigrams that `other` has too.
-
-    pg_trgm's word_similarity() within one word, so that a near miss is the same on both databases.
-    """
+    """How much of `word` is in `other`, 0 to 1: the share of its trigrams that `other` has too
+    (which word of the names found spells a query word: search.near_matches)."""
     mine = trigrams(word)
     return len(mine & trigrams(other)) / len(mine) if mine else 0.0
 
 
 def word_similarity(query, text):
-    """How closely every word of `query` appears in `text`: the least, over the query's words, of
-    their best similarity to a word of the text (0 when the text has no words)."""
-    found = set(words(fold(text)))
-    wanted = query.lower().split()
-    if not wanted or not found:
+    """pg_trgm's word_similarity(query, text), 0 to 1: the greatest similarity (shared trigrams over
+    all trigrams) between the query's trigrams and those of a stretch of the text, found as
+    pg_trgm's iterate_word_similarity() finds it, so that a near miss is the same on both databases."""
+    wanted = set().union(*(trigrams(word) for word in words(query)))
+    sequence = [gram for word in words(fold(text)) for gram in _in_order(word)]
+    if not wanted or not sequence:
         return 0.0
-    return min(max(similarity(word, other) for other in found) for word in wanted)
+    best, lower, count, spread = 0.0, -1, 0, 0  # spread: the stretch's distinct trigrams
+    last = {}  # trigram → its last position in the stretch
+    for i, gram in enumerate(sequence):
+        shared = gram in wanted
+        if lower >= 0 or shared:
+            if last.get(gram, -1) < 0:
+                spread += 1
+                count += shared
+            last[gram] = i
+        if not shared:
+            continue
+        if lower == -1:
+            lower, spread = i, 1
+        current = count / (len(wanted) + spread - count)
+        # The stretch may start later for a greater similarity.
+        first, tried_count, tried_spread = lower, count, spread
+        for start in range(lower, i + 1):
+            tried = tried_count / (len(wanted) + tried_spread - tried_count)
+            if tried > current:
+                current, spread, lower, count = tried, tried_spread, start, tried_count
+            if last.get(sequence[start]) == start:
+                tried_spread -= 1
+                tried_count -= sequence[start] in wanted
+        best = max(best, current)
+        for start in range(first, lower):
+            if last.get(sequence[start]) == start:
+                last[sequence[start]] = -1
+    return best
+
+
+def _in_order(word):
+    padded = f"  {word} "
+    return [padded[i : i + 3] for i in range(len(padded) - 2)]

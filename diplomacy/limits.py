@@ -123,15 +123,8 @@ class LimitsMiddleware:
             return None
         # The failed statement has ended its transaction (autocommit) or the atomic block it ran
         # in has rolled back on the way out: the connection is ready for the next request.
-        response = render(
-            request,
-            "503.html",
-            {"busy": code == LOCK_NOT_AVAILABLE, "query": request.GET.get("q", "")[:300]},
-            status=503,
-        )
-        response["Retry-After"] = str(RETRY_AFTER[code])
-        response["Cache-Control"] = "no-store"
-        return response
+        context = {"busy": code == LOCK_NOT_AVAILABLE, "query": request.GET.get("q", "")[:300]}
+        return ask_again(request, "503.html", context, status=503, seconds=RETRY_AFTER[code])
 
 
 def throttle(group):
@@ -159,7 +152,12 @@ def throttle(group):
 
 def too_many(request, usage):
     wait = max(1, usage["time_left"])
-    response = render(request, "429.html", {"wait": wait}, status=429)
-    response["Retry-After"] = str(wait)
+    return ask_again(request, "429.html", {"wait": wait}, status=429, seconds=wait)
+
+
+def ask_again(request, template, context, *, status, seconds):
+    """A page saying to ask again in `seconds` (Retry-After), which no cache keeps."""
+    response = render(request, template, context, status=status)
+    response["Retry-After"] = str(seconds)
     response["Cache-Control"] = "no-store"
     return response

@@ -98,18 +98,18 @@ def _sources(ids, subject, links=None):
     `subject`, and of their `links` ({link model: {link id: record id}}): one query, a part for
     the records and one for each kind of link, each through its foreign key's index."""
     quoted = Citation.objects.published().order_by()
-    owners = [{pk: pk for pk in ids}, *(links or {}).values()]
+    owners = {subject: {pk: pk for pk in ids}}  # citation field → {its id: the record's}
+    owners.update((SUBJECT_OF_MODEL[model], owner) for model, owner in (links or {}).items())
+    fields = list(owners)
     parts = [
-        quoted.filter(**{f"{field}_id__in": list(owner)}).values_list(
+        quoted.filter(**{f"{field}_id__in": list(owners[field])}).values_list(
             Value(number), f"{field}_id", "source__title"
         )
-        for number, (field, owner) in enumerate(
-            zip([subject, *(SUBJECT_OF_MODEL[model] for model in links or {})], owners, strict=True)
-        )
+        for number, field in enumerate(fields)
     ]
     titles = defaultdict(set)
     for number, pk, title in parts[0].union(*parts[1:], all=True):
-        titles[owners[number][pk]].add(title)
+        titles[owners[fields[number]][pk]].add(title)
     return {record: "; ".join(sorted(found)) for record, found in titles.items()}
 
 

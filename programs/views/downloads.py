@@ -11,12 +11,11 @@ import csv
 from itertools import chain, islice
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from diplomacy.limits import throttle
+from diplomacy.limits import ask_again, throttle
 
 from .. import caching
 from ..browse import FACETS, Browse
@@ -134,10 +133,8 @@ def whole_table(request, kind, parts, records, rows, filename):
 
 def being_made(request):
     """503 with Retry-After: the whole table is being written (a page that asks again by itself)."""
-    response = render(request, "503.html", {"making": True, "retry_after": RETRY_MAKING}, status=503)
-    response["Retry-After"] = str(RETRY_MAKING)
-    response["Cache-Control"] = "no-store"
-    return response
+    context = {"making": True, "retry_after": RETRY_MAKING}
+    return ask_again(request, "503.html", context, status=503, seconds=RETRY_MAKING)
 
 
 @throttle("csv")

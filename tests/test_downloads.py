@@ -2,6 +2,7 @@
 id, page and sources; UTF-8 that Excel reads; formula-safe; named for what it holds and when."""
 
 import csv
+import gzip
 import io
 from urllib.parse import urljoin, urlsplit
 
@@ -79,12 +80,26 @@ def test_a_narrowed_or_sorted_list_s_csv_is_its_own_whichever_is_asked_first(cli
 def test_a_whole_list_s_csv_is_a_file_made_once_per_generation(client, atlas, settings, tmp_path):
     settings.EXPORT_DIR = tmp_path
     first = download(client, "institution")[1]
-    assert [path.name.split("-")[0] for path in tmp_path.glob("*.csv")] == ["institution"]
+    assert [path.name.split("-")[0] for path in tmp_path.glob("*.csv.gz")] == ["institution"]
     assert download(client, "institution")[1] == first
     institution = Institution.objects.get(slug="stanford")
     institution.name = "Stanford (renamed)"
     institution.save()
     assert b"Stanford (renamed)" in download(client, "institution")[1]
+
+
+@pytest.mark.parametrize("name", ["initiative", "institution"])
+def test_a_whole_list_s_file_is_sent_compressed_to_a_client_that_accepts_gzip(client, atlas, name):
+    plain, text = download(client, name)
+    assert "Content-Encoding" not in plain
+    compressed = client.get(reverse(f"programs:{name}_csv"), headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert compressed["Content-Encoding"] == "gzip"
+    assert compressed["Content-Disposition"] == plain["Content-Disposition"]
+    body = b"".join(compressed.streaming_content)
+    assert int(compressed["Content-Length"]) == len(body) < len(text)
+    assert gzip.decompress(body) == text
+    for response in (plain, compressed):  # a shared cache keeps the two apart
+        assert "Accept-Encoding" in response["Vary"]
 
 
 def test_the_csv_of_filtered_initiatives_holds_the_records_of_the_page(client, atlas):

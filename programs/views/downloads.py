@@ -4,15 +4,20 @@ list's own view from the same query string, so the file holds exactly what the l
 Files are UTF-8 with a byte order mark, so that Excel reads them right, with every cell made
 formula-safe (programs.export), and named for what they hold and when they were made:
 `initiatives-track-ii-2026-12-01.csv`. A whole list (nothing asked of it but its default order)
-is a file made once per generation of the data (`whole_table`); a result set is kept in the cache.
+is a file made once per generation of the data (`whole_table`), sent gzip-compressed to a client
+that accepts it; a result set is kept in the cache.
 """
 
 import csv
+import gzip
 from itertools import chain, islice
 
 from django.http import FileResponse, StreamingHttpResponse
+from django.middleware.gzip import re_accepts_gzip
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 
 from diplomacy.limits import ask_again, throttle
@@ -77,7 +82,7 @@ def csv_response(rows, parts, filename):
         first = list(islice(lines, 3))
         lines = chain(first, lines)
     response = StreamingHttpResponse(lines, content_type=CSV)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -128,7 +133,21 @@ def whole_table(request, kind, parts, records, rows, filename):
         return being_made(request)
     if kept is None:
         return None
-    return FileResponse(kept, as_attachment=True, filename=filename, content_type=CSV)
+    if re_accepts_gzip.search(request.headers.get("Accept-Encoding", "")):
+        # As stored, with its length: the web server hands the file to the socket (sendfile).
+        response = FileResponse(kept, as_attachment=True, filename=filename, content_type=CSV)
+        response["Content-Encoding"] = "gzip"
+    else:
+        response = StreamingHttpResponse(_unzipped(kept), content_type=CSV)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+    patch_vary_headers(response, ["Accept-Encoding"])
+    return response
+
+
+def _unzipped(file, block=FileResponse.block_size):
+    with gzip.open(file) as text:
+        while chunk := text.read(block):
+            yield chunk
 
 
 def being_made(request):

@@ -34,3 +34,21 @@ def test_the_home_page_names_the_source_the_atlas_starts_from(client, article):
     assert "It starts from one source" in origin.text
     assert "U.S.-Russia relations are at a real low" in origin.find("cite").text
     assert origin.find("a").attr("href").startswith("/sources/")
+
+
+def test_the_timeline_names_the_first_three_initiatives_of_a_year_and_counts_the_rest(client, article):
+    for slug, start, published in [
+        ("epsilon", "1899-12", True),
+        ("zeta", "1899", True),
+        ("gamma", "1899", False),  # a draft: neither named nor counted
+        ("delta", "1899-05", True),
+        ("beta", "1899-01-02", True),
+        ("alpha", "1899", True),
+    ]:
+        Initiative.objects.create(
+            slug=slug, name=slug.title(), kind="forum", summary="A forum.", start=start, is_published=published
+        )
+    years = dom(client.get(reverse("programs:home"))).find("ol", class_="timeline-list").find_all("li")
+    [year] = [li for li in years if (label := li.find("span", class_="year")) and label.text == "1899"]
+    # By start date, then name; a bare year comes before the dates within it.
+    assert [a.text for a in year.find_all("a")] == ["Alpha", "Zeta", "Beta", "and 2 more from the 1890s"]

@@ -1,3 +1,4 @@
+from django.db import connection
 from django.db.models import F, Window
 from django.db.models.functions import RowNumber, Substr
 from django.shortcuts import render
@@ -22,7 +23,7 @@ def timeline(by_start):
         if start:
             counts[int(start[:4])] = counts.get(int(start[:4]), 0) + n
     names = {}
-    for year, name, slug in first_of_each_year():
+    for year, name, slug in first_of_each_year({start[:4] for start in by_start if start}):
         names.setdefault(int(year), []).append((name, slug))
     # What happened within initiatives, by the year of its date: listed, not counted.
     events = {}
@@ -45,9 +46,19 @@ def timeline(by_start):
     return Timeline.of(counts, sum(by_start.values())), years
 
 
-def first_of_each_year():
-    """(year, name, slug) of the first NAMED_PER_YEAR initiatives of each year, by start and
-    name, in one pass over the index initiative_year_first (which holds all four)."""
+def first_of_each_year(years):
+    """(year, name, slug) of the first NAMED_PER_YEAR initiatives of each of `years` (the first
+    four characters of start dates), by start and name, in one query over the index
+    initiative_year_first (which holds all four).
+
+    PostgreSQL reads NAMED_PER_YEAR entries of it per year (a LATERAL join over the years), however
+    many initiatives there are; a window over every dated initiative read the whole index (21 ms
+    at 100,000, 264 ms at 1,000,000) or, when planned as a sort, the whole table (300 ms at
+    100,000). SQLite, at the sizes it serves, numbers them in a window."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(FIRST_OF_EACH_YEAR, [sorted(years), NAMED_PER_YEAR])
+            return cursor.fetchall()
     dated = Initiative.objects.published().exclude(start="").annotate(year=Substr("start", 1, 4))
     place = Window(RowNumber(), partition_by=[F("year")], order_by=[F("start"), F("name")])
     return (
@@ -56,6 +67,20 @@ def first_of_each_year():
         .order_by("year", "place")
         .values_list("year", "name", "slug")
     )
+
+
+# The index's expression and condition, as the model declares them (Initiative.Meta.indexes).
+FIRST_OF_EACH_YEAR = f"""
+    SELECT y.year, i.name, i.slug
+    FROM unnest(%s::text[]) AS y (year)
+    CROSS JOIN LATERAL (
+        SELECT name, slug, start FROM {Initiative._meta.db_table}
+        WHERE is_published AND start <> '' AND substring(start, 1, 4) = y.year
+        ORDER BY start, name
+        LIMIT %s
+    ) AS i
+    ORDER BY y.year, i.start, i.name
+"""  # noqa: S608 (the table's name is ours)
 
 
 def figures():

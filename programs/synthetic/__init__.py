@@ -93,7 +93,8 @@ def synthesize(initiatives, seed=1, progress=silent):
     progress("indexes and foreign keys", 1, 1)
     caching.new_generation()  # bulk writes send no signal
     progress("vacuum and analyze", 0, 1)
-    bulk_load.vacuum_analyze(all_tables())
+    # The initiatives were written, then updated with their search documents.
+    bulk_load.vacuum_analyze(all_tables(), rewrite=[Initiative])
     progress("vacuum and analyze", 1, 1)
     return counts
 

@@ -369,7 +369,7 @@ def record_rows(records, url_of):
 def generation_file(name, parts, write, *, aside=lambda: False):
     """An open binary file of `name` for this generation of the data and these `parts`, made
     once by `write(text_file)` in settings.EXPORT_DIR, gzip-compressed (a CSV shrinks about
-    sevenfold: it is sent as it is stored to every client that accepts gzip); None when nothing is
+    tenfold: it is sent as it is stored to every client that accepts gzip); None when nothing is
     cached (DJANGO_CACHE=off).
 
     One process of the host writes it while the others wait for it (an exclusive lock of the

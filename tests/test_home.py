@@ -46,7 +46,12 @@ def test_the_timeline_names_the_first_three_initiatives_of_a_year_and_counts_the
         ("alpha", "1899", True),
     ]:
         Initiative.objects.create(
-            slug=slug, name=slug.title(), kind="forum", summary="A forum.", start=start, is_published=published
+            slug=slug,
+            name=slug.title(),
+            kind="forum",
+            summary="A forum.",
+            start=start,
+            is_published=published,
         )
     years = dom(client.get(reverse("programs:home"))).find("ol", class_="timeline-list").find_all("li")
     [year] = [li for li in years if (label := li.find("span", class_="year")) and label.text == "1899"]

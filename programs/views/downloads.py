@@ -145,7 +145,7 @@ def whole_table(request, kind, parts, records, rows, filename):
 
 
 def _unzipped(file, block=FileResponse.block_size):
-    with gzip.open(file) as text:
+    with file, gzip.open(file) as text:  # gzip closes only what it opened
         while chunk := text.read(block):
             yield chunk
 

@@ -225,11 +225,9 @@ def vacuum_analyze(models, rewrite=()):
     every scan of the whole table reads."""
     if not postgresql():
         return
-    full = {model._meta.db_table for model in rewrite}
+    vacuum = "ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE"
+    full = "ANALYZE" if connection.in_atomic_block else "VACUUM (FULL, ANALYZE)"
+    rewritten = {model._meta.db_table for model in rewrite}
     with connection.cursor() as cursor:
         for table in sorted(model._meta.db_table for model in models):
-            if connection.in_atomic_block:
-                command = "ANALYZE"
-            else:
-                command = "VACUUM (FULL, ANALYZE)" if table in full else "VACUUM ANALYZE"
-            cursor.execute(f"{command} {quote(table)}")
+            cursor.execute(f"{full if table in rewritten else vacuum} {quote(table)}")

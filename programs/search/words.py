@@ -64,8 +64,7 @@ def stem(word):
 
 def trigrams(word):
     """The trigrams of a word as pg_trgm counts them: lowercased, two spaces before, one after."""
-    padded = f"  {word.lower()} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+    return set(_in_order(word))
 
 
 def similarity(word, other):
@@ -114,5 +113,5 @@ def word_similarity(query, text):
 
 
 def _in_order(word):
-    padded = f"  {word} "
+    padded = f"  {word.lower()} "
     return [padded[i : i + 3] for i in range(len(padded) - 2)]

@@ -189,23 +189,34 @@ class RelationFacet(Facet):
         return links.annotate(value=F(f"{other}__slug"), label=F(f"{other}__name"), position=position)
 
     def grouped(self, where, selected):
-        # Grouped by the linked record's id (a hash of integers, no sort), and for a facet that
-        # shows only its most frequent values, cut to them here: the names are read only for
-        # the rows shown. A pair (initiative, record) is counted once, whatever its roles.
+        # Table and column names are ours. Grouped by the linked record's id (a hash of integers,
+        # no sort), the unpublished left out by id (a hash of the few). A pair (initiative, record)
+        # is counted once, whatever its roles.
         through, other = self.through._meta.db_table, self.through._meta.get_field(self.other).column
+        table = self.model._meta.db_table
         pairs = f"SELECT {'DISTINCT' if self.repeats else ''} l.{other} AS other, hits.id FROM hits "  # noqa: S608
         pairs += f"JOIN {through} AS l ON l.initiative_id = hits.id WHERE {where}"
-        position = "o.rank" if self.order_by_rank else "0"
-        sql = (
-            f"SELECT o.slug, o.name, {position}, g.n "  # noqa: S608 (names are ours)
-            f"FROM (SELECT other, COUNT(*) AS n FROM ({pairs}) AS p GROUP BY other) AS g "
-            f"JOIN {self.model._meta.db_table} AS o ON o.id = g.other WHERE o.is_published"
+        groups = (
+            f"SELECT other, COUNT(*) AS n FROM ({pairs}) AS p GROUP BY other "  # noqa: S608
+            f"HAVING other NOT IN (SELECT id FROM {table} WHERE NOT is_published)"
         )
+        position = "o.rank" if self.order_by_rank else "0"
+        named = f"SELECT o.slug, o.name, {position}, g.n FROM g JOIN {table} AS o ON o.id = g.other"  # noqa: S608
         if not self.limit:
-            return sql, ()
-        chosen = f"o.slug IN ({', '.join(['%s'] * len(selected))})" if selected else "0 = 1"
+            return f"WITH g AS ({groups}) {named}", ()
+        # A facet that shows only its most frequent values reads the names of those alone: of the
+        # chosen, and of the groups at least as frequent as the last shown (a phrase at 100,000
+        # initiatives links to 11,860 institutions, 16 shown: looking up every one's name was
+        # half the time of the facets).
+        shown = self.limit + len(selected) + 1
+        frequent = "g.n >= (SELECT MIN(n) FROM (SELECT n FROM g ORDER BY n DESC LIMIT %s) AS top)"
+        slugs = ", ".join(["%s"] * len(selected))
+        if selected:
+            frequent += f" OR g.other IN (SELECT id FROM {table} WHERE slug IN ({slugs}))"  # noqa: S608
+        chosen = f"o.slug IN ({slugs})" if selected else "0 = 1"
         order = f"{chosen} DESC, g.n DESC, LOWER(o.name), o.name"
-        return f"{sql} ORDER BY {order} LIMIT %s", (*selected, self.limit + len(selected) + 1)
+        sql = f"WITH g AS ({groups}) {named} WHERE {frequent} ORDER BY {order} LIMIT %s"
+        return sql, (shown, *selected, *selected, shown)
 
     def tallied(self, rows, selected, *, every=False):
         """In rank order (tracks), or the chosen values first, then the most frequent."""

@@ -168,6 +168,29 @@ def test_a_long_facet_links_to_every_value_and_a_short_one_does_not(client, many
     assert dom(every).find("h1").text == "Every topic of the initiatives"
 
 
+def test_a_long_facet_shows_the_most_frequent_values_ties_by_name_and_the_chosen_first(client, many_topics):
+    from programs.models import Topic
+
+    # A draft linked to every initiative, the most frequent of all were it shown.
+    draft = Topic.objects.create(slug="draft-theme", name="Draft theme", is_published=False)
+    draft.initiatives.set(Initiative.objects.all())
+    counts = {topic: topic.initiatives.published().count() for topic in Topic.objects.published()}
+    ranked = sorted((t for t, n in counts.items() if n), key=lambda t: (-counts[t], t.name.lower(), t.name))
+
+    def shown(html):
+        return [
+            (slug, int(link.find("span", class_="facet-count").text))
+            for slug, link in facet_links(html, "topic").items()
+        ]
+
+    assert shown(page(client)) == [(topic.slug, counts[topic]) for topic in ranked[:20]]
+    assert counts[ranked[19]] == counts[ranked[20]]  # a tie at the edge, broken by name
+    rare = ranked[-1]  # the chosen come first, then the 20 most frequent
+    assert shown(page(client, f"?topic={rare.slug}")) == [
+        (topic.slug, counts[topic]) for topic in [rare, *[t for t in ranked if t != rare][:20]]
+    ]
+
+
 def test_every_value_lists_at_most_the_most_frequent_and_says_there_are_more(
     client, many_topics, monkeypatch
 ):

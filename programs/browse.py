@@ -403,6 +403,7 @@ class Browse:
     selected: dict = field(default_factory=dict)  # param → values, before validation
     years: YearRange = field(default_factory=YearRange)
     counts: dict = field(default_factory=dict, repr=False, compare=False)  # count_at_most()'s
+    found: dict = field(default_factory=dict, repr=False, compare=False)  # exact counts: groups()
 
     @classmethod
     def params(cls):
@@ -510,7 +511,10 @@ class Browse:
 
     def count_at_most(self, most, *, of="results"):
         """How many of the results (of="searched": the matches of the query alone) there are,
-        counted no further than `most`; once per request, as the paginator and the facets ask alike."""
+        counted no further than `most`; once per request, as the paginator and the facets ask alike,
+        and not at all once the facets' statement has counted them (groups(): asked for first)."""
+        if of in self.found:
+            return min(self.found[of], most)
         if (of, most) not in self.counts:
             self.counts[of, most] = count_at_most(getattr(self, of), most)
         return self.counts[of, most]
@@ -537,26 +541,36 @@ class Browse:
 
         The whole list's groups are kept counted (programs.summary): read in one query. Else
         the search runs once, into `hits`, with a flag for each chosen facet (and the years); each
-        facet groups the hits that the other facets' flags let through, all in one statement.
-        Where that is more than COUNT_CAP initiatives, on PostgreSQL, the facets count a sample
-        of them (`sampled`): every facet when the results are that many; else the facets that
-        count the results alone count them exactly, and the chosen facets, which count more
-        (their alternatives), a sample of the matches."""
+        facet groups the hits that the other facets' flags let through, all in one statement,
+        which counts the matches and the results too (`found`: the paginator need not). Where
+        the matches are more than COUNT_CAP, on PostgreSQL, that statement stops at COUNT_CAP + 1
+        of them, groups none, and the facets count a sample of them (`sampled`): every facet
+        when the results are that many; else the facets that count the results alone count them
+        exactly, and the chosen facets, which count more (their alternatives), a sample of the
+        matches."""
         most = {facet.param: facet.limit + 1 for facet in FACETS if getattr(facet, "limit", 0)}
         if not self.filtered and (kept := FacetCount.objects.groups(most)) is not None:
             return {facet.param: kept[facet.param] for facet in FACETS}, set()  # programs.summary
         counted_by = {
             facet.param: [name for name in self.flags if name not in facet.skips()] for facet in FACETS
         }
+        sampling = connections[self.searched.db].vendor == "postgresql"
+        # Without words the matches are every published initiative: rarely few, counted first.
+        if not sampling or self.query or not self.many(of="searched"):
+            cap = COUNT_CAP if sampling else None
+            groups = self.grouped(FACETS, self.searched, counted_by, counting=True, cap=cap)
+            if self.found:
+                return groups, set()
+        many = COUNT_CAP + 1  # the matches are more than COUNT_CAP: as counted, or as grouped()
+        self.counts["searched", many] = many
+        if not self.flags:
+            self.counts["results", many] = many  # nothing narrows the matches
         own = [facet for facet in FACETS if len(counted_by[facet.param]) == len(self.flags)]
         wider = [facet for facet in FACETS if facet not in own]
-        sampling = connections[self.searched.db].vendor == "postgresql"
-        if sampling and self.many():
+        if self.many():
             statements = [(FACETS, self.searched, counted_by, True)]
-        elif sampling and wider and self.many(of="searched"):
-            statements = [(own, self.results, {}, False), (wider, self.searched, counted_by, True)]
         else:
-            statements = [(FACETS, self.searched, counted_by, False)]
+            statements = [(own, self.results, {}, False), (wider, self.searched, counted_by, True)]
         groups = {facet.param: [] for facet in FACETS}
         estimated = set()
         for facets, hits, by, sample in statements:
@@ -576,11 +590,15 @@ class Browse:
         percent = 100 * SAMPLED_ROWS / max(rows, 1)
         return percent if percent < 100 else None
 
-    def grouped(self, facets, hits, counted_by, percent=None):
+    def grouped(self, facets, hits, counted_by, percent=None, *, counting=False, cap=None):
         """{param: rows} of `facets` over `hits` (a queryset) in one statement; each counts the
         hits its flags of `counted_by` (param → names of flags) let through: all when it has none.
-        With `percent`, over that sample of the table's pages, the counts scaled to the whole."""
+        With `percent`, over that sample of the table's pages, the counts scaled to the whole.
+        `counting`: the hits and the results (the hits every flag lets through) counted too, into
+        `found`; with `cap`, only when the hits are no more than that, else no rows at all."""
         wanted = {name for facet in facets for name in counted_by.get(facet.param, [])}
+        if counting:
+            wanted = set(self.flags)
         flagged = {
             f"in_{name}": ExpressionWrapper(flag, BooleanField())
             for name, flag in self.flags.items()
@@ -588,22 +606,38 @@ class Browse:
         }
         columns = ("id", "kind", "status", "start", *flagged)
         groups = {facet.param: [] for facet in facets}
+        hits = hits.order_by().values(*columns[:4], **flagged)
         try:
-            sql, params = compiled(hits.order_by().values(*columns[:4], **flagged))
+            sql, params = compiled(hits if cap is None else hits[: cap + 1])
         except EmptyResultSet:  # a query with nothing to search for in it: no results to count
+            if counting:
+                self.found.update(searched=0, results=0)
             return groups
         if percent:
             sql, params = sampled(sql, params, Initiative._meta.db_table, percent)
         parts = []
+        # With a cap, the facets are grouped only under it (a one-time filter: past it, not at all).
+        under = "" if cap is None else f" WHERE (SELECT COUNT(*) FROM hits) <= {int(cap)}"  # noqa: S608 (an integer)
         for number, facet in enumerate(facets):
             where = " AND ".join(f"hits.in_{name}" for name in counted_by.get(facet.param, [])) or "1 = 1"
             part, part_params = facet.grouped(where, self.chosen.get(facet.param, []))
-            parts.append(f"SELECT {number}, g.* FROM ({part}) AS g")  # noqa: S608 (names are ours)
+            parts.append(f"SELECT {number}, g.* FROM ({part}) AS g{under}")  # noqa: S608 (names are ours)
             params = (*params, *part_params)
+        if counting:
+            every = " AND ".join(f"hits.in_{name}" for name in self.flags) or "1 = 1"
+            parts.append("SELECT -1, NULL, NULL, NULL, COUNT(*) FROM hits")
+            parts.append(f"SELECT -2, NULL, NULL, NULL, COUNT(*) FROM hits WHERE {every}")  # noqa: S608
         statement = f"WITH hits ({', '.join(columns)}) AS MATERIALIZED ({sql}) " + " UNION ALL ".join(parts)
         with connections[hits.db].cursor() as cursor:
             cursor.execute(statement, params)
-            for number, *row, n in cursor.fetchall():
+            rows = cursor.fetchall()
+        counted = {number: n for number, *_, n in rows if number < 0}
+        if cap is not None and counted[-1] > cap:
+            return groups  # too many to group: the caller samples them
+        if counting:
+            self.found.update(searched=counted[-1], results=counted[-2])
+        for number, *row, n in rows:
+            if number >= 0:
                 groups[facets[number].param].append([*row, estimate(n, percent) if percent else n])
         return groups
 

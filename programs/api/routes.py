@@ -148,8 +148,7 @@ def initiative_list(request):
     queryset = view.get_queryset()  # Browse.from_params(request.GET), as the page
     browse = view.browse
     params.check_browse(request.GET, browse)
-    paginator, page = params.paginate(view, queryset, request.GET)
-    facets = [
+    facets = [  # before the page: the facets' statement counts the results for the paginator
         {
             "parameter": facet.param,
             "label": facet.label,
@@ -169,6 +168,7 @@ def initiative_list(request):
         }
         for facet, options in browse.facets(request.GET)
     ]
+    paginator, page = params.paginate(view, queryset, request.GET)
     return {
         **page_of(request, kind, paginator, page),
         "query": clean(request.GET.get("q", "")),

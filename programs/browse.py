@@ -561,10 +561,10 @@ class Browse:
             groups = self.grouped(FACETS, self.searched, counted_by, counting=True, cap=cap)
             if self.found:
                 return groups, set()
-        many = COUNT_CAP + 1  # the matches are more than COUNT_CAP: as counted, or as grouped()
-        self.counts["searched", many] = many
+        past = COUNT_CAP + 1  # the matches are more than COUNT_CAP: as counted, or as grouped()
+        self.counts["searched", past] = past
         if not self.flags:
-            self.counts["results", many] = many  # nothing narrows the matches
+            self.counts["results", past] = past  # nothing narrows the matches
         own = [facet for facet in FACETS if len(counted_by[facet.param]) == len(self.flags)]
         wider = [facet for facet in FACETS if facet not in own]
         if self.many():

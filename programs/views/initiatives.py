@@ -37,7 +37,7 @@ class InitiativeListView(ListView):
         browse = self.browse
         context = super().get_context_data(
             browse=browse,
-            facets=browse.facets(params),
+            facets=browse.facets(params),  # before super() pages: their statement counts the results
             active=browse.active(params),
             sorts=SORTS,
             years=browse.years,

@@ -631,10 +631,10 @@ class Browse:
         with connections[hits.db].cursor() as cursor:
             cursor.execute(statement, params)
             rows = cursor.fetchall()
-        counted = {number: n for number, *_, n in rows if number < 0}
-        if cap is not None and counted[-1] > cap:
-            return groups  # too many to group: the caller samples them
         if counting:
+            counted = {number: n for number, *_, n in rows if number < 0}
+            if cap is not None and counted[-1] > cap:
+                return groups  # too many to group: the caller samples them
             self.found.update(searched=counted[-1], results=counted[-2])
         for number, *row, n in rows:
             if number >= 0:
